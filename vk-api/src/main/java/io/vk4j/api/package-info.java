@@ -1,0 +1,21 @@
+/**
+ * The provider SPI of vk4j: what a compute backend implements to become a Kubernetes virtual node.
+ *
+ * <p>A backend implements {@link io.vk4j.api.Provider} (pod lifecycle and node hooks) and may add
+ * optional capabilities, each its own interface: {@link io.vk4j.api.PodNotifier} (push status
+ * changes instead of being polled), {@link io.vk4j.api.ContainerLogs}, {@link io.vk4j.api.ContainerExec}
+ * and {@link io.vk4j.api.PodStatsSource}. A {@link io.vk4j.api.ProviderFactory} registered with
+ * {@link java.util.ServiceLoader} makes the provider selectable by name.
+ *
+ * <p>Failures are reported with {@link io.vk4j.api.ProviderException} and its subclasses
+ * {@link io.vk4j.api.NotFoundException}, {@link io.vk4j.api.InvalidInputException} and
+ * {@link io.vk4j.api.RetryableException}; the runtime's reaction to each is part of the contract.
+ */
+@Value.Style(
+    visibility = Value.Style.ImplementationVisibility.PACKAGE,
+    overshadowImplementation = true,
+    defaults = @Value.Immutable(copy = false),
+    jdkOnly = false)
+package io.vk4j.api;
+
+import org.immutables.value.Value;

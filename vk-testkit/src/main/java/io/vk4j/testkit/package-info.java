@@ -1,0 +1,1 @@
+package io.vk4j.testkit;
