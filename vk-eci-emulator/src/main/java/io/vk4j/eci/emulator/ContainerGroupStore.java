@@ -1,0 +1,248 @@
+package io.vk4j.eci.emulator;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Every container group of the emulated region, in creation order. All access goes through one lock, so
+ * the store is thread-safe; each call first brings every group up to the current time.
+ */
+final class ContainerGroupStore {
+
+  private static final char[] ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+  private final String regionId;
+  private final Clock clock;
+  private final Duration transitionDelay;
+  private final Duration terminalRetention;
+  private final int maxGroups;
+  private final Network network;
+  private final FaultInjector faults;
+  private final SecureRandom random = new SecureRandom();
+  private final LinkedHashMap<String, ContainerGroup> groups = new LinkedHashMap<>();
+  private final Map<String, String> idsByClientToken = new HashMap<>();
+  private long sequence;
+
+  ContainerGroupStore(String regionId, Clock clock, Duration transitionDelay, Duration terminalRetention, int maxGroups, Network network, FaultInjector faults) {
+    this.regionId = regionId;
+    this.clock = clock;
+    this.transitionDelay = transitionDelay;
+    this.terminalRetention = terminalRetention;
+    this.maxGroups = maxGroups;
+    this.network = network;
+    this.faults = faults;
+  }
+
+  String regionId() {
+    return regionId;
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  /** Creates a group, or returns the id of the group an earlier request with the same ClientToken made. */
+  synchronized String create(GroupSpec spec) {
+    Instant now = advanceAll();
+    if (spec.clientToken.isPresent()) {
+      String existing = idsByClientToken.get(spec.clientToken.get());
+      if (existing != null) {
+        return existing;
+      }
+    }
+    if (groups.size() >= maxGroups) {
+      throw new ApiException(400, "QuotaExceeded.ContainerGroup", "The number of container groups in region " + regionId + " would exceed the quota of " + maxGroups + ".");
+    }
+    Placement placement = place(spec);
+    String id = newId();
+    ContainerGroup group = new ContainerGroup(id, ++sequence, regionId, placement.vSwitch.zoneId, placement.vSwitch.id, spec, now);
+    group.intranetIp = placement.ip;
+    if (placement.scheduleFailure != null) {
+      group.scheduleFailureReason = placement.scheduleFailure;
+      group.schedule(ContainerGroup.Step.TO_SCHEDULE_FAILED, now.plus(transitionDelay));
+    } else {
+      group.schedule(ContainerGroup.Step.TO_PENDING, now.plus(transitionDelay));
+    }
+    groups.put(id, group);
+    spec.clientToken.ifPresent(token -> idsByClientToken.put(token, id));
+    group.advance(now, transitionDelay);
+    return id;
+  }
+
+  private record Placement(Network.VSwitch vSwitch, String ip, String scheduleFailure) {}
+
+  private Placement place(GroupSpec spec) {
+    List<String> candidates = new ArrayList<>(spec.vSwitchIds.isEmpty() ? List.of(Network.DEFAULT_VSWITCH) : spec.vSwitchIds);
+    if (spec.randomVSwitchOrder) {
+      Collections.shuffle(candidates, random);
+    }
+    boolean anyInZone = false;
+    boolean anyWithoutStock = false;
+    boolean anyWithoutIp = false;
+    Network.VSwitch scheduleFailsIn = null;
+    for (String vSwitchId : candidates) {
+      Network.VSwitch vSwitch = network.vSwitch(vSwitchId);
+      if (spec.zoneId.isPresent() && !spec.zoneId.get().equals(vSwitch.zoneId)) {
+        continue;
+      }
+      anyInZone = true;
+      Optional<FaultInjector.NoStockMode> stock = faults.stockOf(vSwitch.zoneId);
+      if (stock.isPresent()) {
+        anyWithoutStock = true;
+        if (stock.get() == FaultInjector.NoStockMode.SCHEDULE_FAILS && scheduleFailsIn == null) {
+          scheduleFailsIn = vSwitch;
+        }
+        continue;
+      }
+      Optional<String> ip = vSwitch.allocate();
+      if (ip.isEmpty()) {
+        anyWithoutIp = true;
+        continue;
+      }
+      return new Placement(vSwitch, ip.get(), null);
+    }
+    if (!anyInZone) {
+      throw ApiException.invalidParameter("ZoneId", "none of the vSwitches " + candidates + " is in zone " + spec.zoneId.orElse(""));
+    }
+    if (scheduleFailsIn != null) {
+      return new Placement(scheduleFailsIn, null, "zone " + scheduleFailsIn.zoneId);
+    }
+    if (anyWithoutStock) {
+      throw new ApiException(400, FaultInjector.NO_STOCK_CODE, "The resource is out of stock in the specified zone. Please try other types, or choose other regions and zones. Zones tried: " + zonesOf(candidates));
+    }
+    if (anyWithoutIp) {
+      throw new ApiException(400, "InvalidVSwitchId.IpNotEnough", "The specified vSwitch does not have enough IP addresses: " + candidates);
+    }
+    throw new IllegalStateException("no placement and no reason");
+  }
+
+  private List<String> zonesOf(List<String> vSwitchIds) {
+    List<String> zones = new ArrayList<>();
+    vSwitchIds.forEach(id -> zones.add(network.vSwitch(id).zoneId));
+    return zones;
+  }
+
+  private String newId() {
+    while (true) {
+      StringBuilder sb = new StringBuilder("eci-");
+      for (int i = 0; i < 20; i++) {
+        sb.append(ID_CHARS[random.nextInt(ID_CHARS.length)]);
+      }
+      String id = sb.toString();
+      if (!groups.containsKey(id)) {
+        return id;
+      }
+    }
+  }
+
+  synchronized Optional<ContainerGroup> find(String id) {
+    advanceAll();
+    return Optional.ofNullable(groups.get(id));
+  }
+
+  synchronized ContainerGroup get(String id) {
+    return find(id).orElseThrow(() -> ApiException.containerGroupNotFound(id));
+  }
+
+  /** Groups matching the filter, in creation order, after the one with sequence {@code afterSequence}. */
+  synchronized List<ContainerGroup> list(Predicate<ContainerGroup> filter, long afterSequence) {
+    advanceAll();
+    List<ContainerGroup> result = new ArrayList<>();
+    for (ContainerGroup g : groups.values()) {
+      if (g.sequence > afterSequence && filter.test(g)) {
+        result.add(g);
+      }
+    }
+    return result;
+  }
+
+  /** Deleting a group already Terminating is accepted; an unknown group is NotFound. */
+  synchronized void delete(String id) {
+    Instant now = advanceAll();
+    ContainerGroup group = groups.get(id);
+    if (group == null) {
+      throw ApiException.containerGroupNotFound(id);
+    }
+    if (group.status.equals("Terminating")) {
+      return;
+    }
+    group.beginDelete(now, transitionDelay);
+    advanceAll();
+  }
+
+  synchronized void restart(String id) {
+    Instant now = advanceAll();
+    ContainerGroup group = get(id);
+    if (!group.status.equals("Running")) {
+      throw ApiException.incorrectStatus(id, group.status, "RestartContainerGroup");
+    }
+    group.beginRestart(now, transitionDelay);
+    advanceAll();
+  }
+
+  synchronized void update(String id, GroupSpec newSpec) {
+    Instant now = advanceAll();
+    ContainerGroup group = get(id);
+    if (!group.status.equals("Running") && !group.status.equals("Succeeded") && !group.status.equals("Failed")) {
+      throw ApiException.incorrectStatus(id, group.status, "UpdateContainerGroup");
+    }
+    group.beginUpdate(newSpec, now, transitionDelay);
+    advanceAll();
+  }
+
+  /** Brings every group to now: applies due transitions, removes deleted groups, purges old terminal ones. */
+  synchronized Instant advanceAll() {
+    Instant now = clock.instant();
+    Iterator<ContainerGroup> it = groups.values().iterator();
+    while (it.hasNext()) {
+      ContainerGroup g = it.next();
+      boolean remove = g.advance(now, transitionDelay);
+      if (!remove && g.terminal() && g.terminalAt != null && !g.terminalAt.plus(terminalRetention).isAfter(now)) {
+        remove = true;
+      }
+      if (remove) {
+        it.remove();
+        forget(g);
+      }
+    }
+    return now;
+  }
+
+  private void forget(ContainerGroup g) {
+    g.gone = true;
+    if (g.intranetIp != null) {
+      network.vSwitch(g.vSwitchId).release(g.intranetIp);
+    }
+    g.spec.clientToken.ifPresent(token -> idsByClientToken.remove(token, g.id));
+  }
+
+  synchronized List<ContainerGroupSnapshot> snapshots() {
+    advanceAll();
+    List<ContainerGroupSnapshot> result = new ArrayList<>();
+    for (ContainerGroup g : groups.values()) {
+      result.add(ContainerGroupSnapshot.of(g));
+    }
+    return result;
+  }
+
+  synchronized int size() {
+    advanceAll();
+    return groups.size();
+  }
+
+  /** Runs {@code body} under the store's lock, for rendering groups consistently. */
+  synchronized <T> T locked(java.util.function.Supplier<T> body) {
+    return body.get();
+  }
+}

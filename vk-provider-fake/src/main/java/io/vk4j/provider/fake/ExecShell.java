@@ -1,0 +1,197 @@
+package io.vk4j.provider.fake;
+
+import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.vk4j.api.AttachIO;
+import io.vk4j.api.ProviderException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The few commands a fake container understands, enough for demos and tests of exec: {@code echo},
+ * {@code env}, {@code printenv}, {@code hostname}, {@code cat} (stdin or a few files), {@code pwd},
+ * {@code true}, {@code false}, {@code exit N} and {@code sh -c "..."} with commands separated by
+ * {@code ;}. Anything else exits with 127, as a shell does.
+ */
+final class ExecShell {
+  private final PodSimulation.ContainerView container;
+
+  ExecShell(PodSimulation.ContainerView container) {
+    this.container = container;
+  }
+
+  int run(List<String> command, AttachIO io) throws ProviderException {
+    OutputStream stdout = io.stdout().orElse(OutputStream.nullOutputStream());
+    OutputStream stderr = io.tty() ? stdout : io.stderr().orElse(OutputStream.nullOutputStream());
+    try {
+      int code = execute(command, io.stdin(), stdout, stderr);
+      stdout.flush();
+      stderr.flush();
+      return code;
+    } catch (IOException | UncheckedIOException e) {
+      throw new ProviderException("ExecFailed", "the exec streams failed: " + e.getMessage(), e);
+    }
+  }
+
+  private int execute(List<String> command, Optional<InputStream> stdin, OutputStream out, OutputStream err)
+      throws IOException {
+    String program = command.get(0);
+    List<String> args = command.subList(1, command.size());
+    String name = program.substring(program.lastIndexOf('/') + 1);
+    switch (name) {
+      case "sh", "bash", "ash":
+        if (args.size() >= 2 && args.get(0).equals("-c")) {
+          return script(args.get(1), stdin, out, err);
+        }
+        write(err, name + ": only 'sh -c \"commands\"' is supported by the fake container\n");
+        return 2;
+      case "echo":
+        write(out, String.join(" ", args) + "\n");
+        return 0;
+      case "env":
+        for (Map.Entry<String, String> var : environment().entrySet()) {
+          write(out, var.getKey() + "=" + var.getValue() + "\n");
+        }
+        return 0;
+      case "printenv":
+        if (args.isEmpty()) {
+          return execute(List.of("env"), stdin, out, err);
+        }
+        String value = environment().get(args.get(0));
+        if (value == null) {
+          return 1;
+        }
+        write(out, value + "\n");
+        return 0;
+      case "hostname":
+        write(out, container.hostname() + "\n");
+        return 0;
+      case "pwd":
+        write(out, (container.spec().getWorkingDir() != null ? container.spec().getWorkingDir() : "/") + "\n");
+        return 0;
+      case "true":
+        return 0;
+      case "false":
+        return 1;
+      case "exit":
+        return exitCode(args, err);
+      case "cat":
+        return cat(args, stdin, out, err);
+      default:
+        write(err, name + ": command not found\n");
+        return 127;
+    }
+  }
+
+  private int script(String script, Optional<InputStream> stdin, OutputStream out, OutputStream err)
+      throws IOException {
+    int code = 0;
+    for (String part : script.split(";")) {
+      List<String> words = words(part);
+      if (words.isEmpty()) {
+        continue;
+      }
+      code = execute(words, stdin, out, err);
+      if (words.get(0).equals("exit")) {
+        return code;
+      }
+    }
+    return code;
+  }
+
+  /** Splits a command line on blanks, honouring single and double quotes. */
+  static List<String> words(String line) {
+    List<String> words = new ArrayList<>();
+    StringBuilder word = new StringBuilder();
+    char quote = 0;
+    boolean inWord = false;
+    for (char c : line.toCharArray()) {
+      if (quote != 0) {
+        if (c == quote) {
+          quote = 0;
+        } else {
+          word.append(c);
+        }
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+        inWord = true;
+      } else if (Character.isWhitespace(c)) {
+        if (inWord) {
+          words.add(word.toString());
+          word.setLength(0);
+          inWord = false;
+        }
+      } else {
+        word.append(c);
+        inWord = true;
+      }
+    }
+    if (inWord) {
+      words.add(word.toString());
+    }
+    return words;
+  }
+
+  private static int exitCode(List<String> args, OutputStream err) throws IOException {
+    if (args.isEmpty()) {
+      return 0;
+    }
+    try {
+      return Integer.parseInt(args.get(0)) & 0xff;
+    } catch (NumberFormatException e) {
+      write(err, "exit: " + args.get(0) + ": numeric argument required\n");
+      return 2;
+    }
+  }
+
+  private int cat(List<String> args, Optional<InputStream> stdin, OutputStream out, OutputStream err)
+      throws IOException {
+    if (args.isEmpty()) {
+      if (stdin.isPresent()) {
+        stdin.get().transferTo(out);
+      }
+      return 0;
+    }
+    int code = 0;
+    for (String file : args) {
+      String content = switch (file) {
+        case "/etc/hostname" -> container.hostname() + "\n";
+        case "/etc/hosts" -> "127.0.0.1\tlocalhost\n" + container.podIp() + "\t" + container.hostname() + "\n";
+        default -> null;
+      };
+      if (content == null) {
+        write(err, "cat: " + file + ": No such file or directory\n");
+        code = 1;
+      } else {
+        write(out, content);
+      }
+    }
+    return code;
+  }
+
+  /** The container's variables as the runtime resolved them, plus what every container has. */
+  private Map<String, String> environment() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    env.put("HOSTNAME", container.hostname());
+    if (container.spec().getEnv() != null) {
+      for (V1EnvVar var : container.spec().getEnv()) {
+        if (var.getValue() != null) {
+          env.put(var.getName(), var.getValue());
+        }
+      }
+    }
+    return env;
+  }
+
+  private static void write(OutputStream out, String text) throws IOException {
+    out.write(text.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,30 @@
+package io.vk4j.testkit.cluster;
+
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import java.nio.file.Path;
+
+/**
+ * A real Kubernetes API server for a test class, injected by {@link KubernetesClusterExtension}.
+ * Tests share it with every other test of the run, so everything they create gets a unique name.
+ */
+public interface TestCluster {
+
+  /** A new client for the cluster; its read timeout suits long watches. */
+  ApiClient client();
+
+  /** The core API through a client shared by this test class. */
+  CoreV1Api core();
+
+  /** The kubeconfig file of the cluster, for {@code kubectl} and for programs under test. */
+  Path kubeconfig();
+
+  /**
+   * Creates a namespace named {@code prefix-xxxxx}, waits until pods can be created in it (its
+   * default service account exists), and deletes it after the test class.
+   */
+  String createNamespace(String prefix);
+
+  /** A unique DNS-1123 name: {@code prefix-} followed by random lower-case letters and digits. */
+  String uniqueName(String prefix);
+}

@@ -1,1 +1,0 @@
-package io.vk4j.testkit;

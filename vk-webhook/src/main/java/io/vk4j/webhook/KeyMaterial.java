@@ -1,0 +1,36 @@
+package io.vk4j.webhook;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+
+/** A private key and its certificate chain (leaf first) for the HTTPS server. */
+record KeyMaterial(PrivateKey key, List<X509Certificate> chain) {
+
+  KeyMaterial {
+    chain = List.copyOf(chain);
+    if (chain.isEmpty()) {
+      throw new IllegalArgumentException("a certificate chain needs at least one certificate");
+    }
+  }
+
+  X509Certificate leaf() {
+    return chain.get(0);
+  }
+
+  static String pem(Object... objects) {
+    StringWriter text = new StringWriter();
+    try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+      for (Object object : objects) {
+        writer.writeObject(object);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return text.toString();
+  }
+}

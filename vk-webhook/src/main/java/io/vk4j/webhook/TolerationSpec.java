@@ -1,0 +1,46 @@
+package io.vk4j.webhook;
+
+import java.util.Optional;
+import org.immutables.value.Value;
+
+/** The toleration injected for the virtual node's taint (default {@code virtual-kubelet.io/provider Exists}). */
+@Value.Immutable
+public abstract class TolerationSpec {
+
+  public abstract String key();
+
+  @Value.Default
+  public String operator() {
+    return "Exists";
+  }
+
+  public abstract Optional<String> value();
+
+  /** Empty means every effect, as in Kubernetes. */
+  public abstract Optional<String> effect();
+
+  @Value.Check
+  protected void check() {
+    if (key().isEmpty()) {
+      throw new IllegalArgumentException("toleration key must not be empty");
+    }
+    if (!operator().equals("Exists") && !operator().equals("Equal")) {
+      throw new IllegalArgumentException("toleration operator must be Exists or Equal, not '" + operator() + "'");
+    }
+    if (operator().equals("Exists") && value().isPresent()) {
+      throw new IllegalArgumentException("toleration with operator Exists takes no value");
+    }
+    effect().ifPresent(effect -> {
+      if (!effect.equals("NoSchedule") && !effect.equals("PreferNoSchedule") && !effect.equals("NoExecute")) {
+        throw new IllegalArgumentException(
+            "toleration effect must be NoSchedule, PreferNoSchedule or NoExecute, not '" + effect + "'");
+      }
+    });
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public static final class Builder extends ImmutableTolerationSpec.Builder {}
+}
