@@ -147,7 +147,8 @@ stop_processes() {
   for name in kube-scheduler kube-controller-manager kube-apiserver etcd; do
     [ -f "$RUN/$name.pid" ] || continue
     pid=$(cat "$RUN/$name.pid")
-    if kill -0 "$pid" 2>/dev/null; then
+    # A stale PID file may name a process that reused the PID: only stop what runs our binary.
+    if kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "$name"; then
       kill "$pid" 2>/dev/null || true
       for ((i = 0; i < 40; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
       kill -9 "$pid" 2>/dev/null || true

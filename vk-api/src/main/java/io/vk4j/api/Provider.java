@@ -86,7 +86,8 @@ public interface Provider extends AutoCloseable {
    * Fills the provider's part of the Node before it is registered and whenever
    * {@link NodeChangeListener#nodeChanged()} is signalled: capacity, allocatable, addresses,
    * labels, node info. The runtime owns the rest (its labels, taint, conditions, daemon endpoints)
-   * and applies it after this call. The default leaves the node as it is.
+   * and applies it after this call. {@code node.getMetadata()} and {@code node.getStatus()} are
+   * never null. The default leaves the node as it is.
    */
   default void configureNode(V1Node node) {}
 

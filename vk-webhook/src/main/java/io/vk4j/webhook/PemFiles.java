@@ -5,7 +5,9 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -53,6 +55,32 @@ final class PemFiles {
     if (key == null) {
       throw new IOException(keyFile + " holds no unencrypted PEM private key");
     }
+    requireMatchingPair(key, chain.get(0), keyFile);
     return new KeyMaterial(key, chain);
+  }
+
+  /** A half-rotated Secret (new certificate, old key) must be refused, not served. */
+  private static void requireMatchingPair(PrivateKey key, X509Certificate leaf, Path keyFile) throws IOException {
+    String algorithm = switch (key.getAlgorithm()) {
+      case "EC" -> "SHA256withECDSA";
+      case "RSA" -> "SHA256withRSA";
+      case "Ed25519", "EdDSA" -> "Ed25519";
+      default -> throw new IOException(keyFile + ": unsupported key algorithm " + key.getAlgorithm());
+    };
+    try {
+      byte[] probe = "vk-webhook key check".getBytes(StandardCharsets.US_ASCII);
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(probe);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(leaf.getPublicKey());
+      verifier.update(probe);
+      if (!verifier.verify(signature)) {
+        throw new IOException(keyFile + " does not belong to the certificate " + leaf.getSubjectX500Principal());
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IOException(keyFile + " does not belong to the certificate: " + e.getMessage(), e);
+    }
   }
 }

@@ -119,7 +119,7 @@ final class ContainerGroupStore {
       return new Placement(scheduleFailsIn, null, "zone " + scheduleFailsIn.zoneId);
     }
     if (anyWithoutStock) {
-      throw new ApiException(400, FaultInjector.NO_STOCK_CODE, "The resource is out of stock in the specified zone. Please try other types, or choose other regions and zones. Zones tried: " + zonesOf(candidates));
+      throw faults.noStockException("Zones tried: " + zonesOf(candidates));
     }
     if (anyWithoutIp) {
       throw new ApiException(400, "InvalidVSwitchId.IpNotEnough", "The specified vSwitch does not have enough IP addresses: " + candidates);
@@ -234,6 +234,16 @@ final class ContainerGroupStore {
       result.add(ContainerGroupSnapshot.of(g));
     }
     return result;
+  }
+
+  /** The zones of configured vSwitches and those an unknown vSwitch may be derived into. */
+  synchronized java.util.Set<String> zones() {
+    java.util.Set<String> zones = new java.util.TreeSet<>();
+    network.all().values().forEach(v -> zones.add(v.zoneId));
+    for (char c = 'a'; c <= 'h'; c++) {
+      zones.add(regionId + "-" + c);
+    }
+    return zones;
   }
 
   synchronized int size() {

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,6 +90,8 @@ public final class FaultInjector {
   }
 
   private final List<Rule> rules = new ArrayList<>();
+  private int noStockStatus = 400;
+  private String noStockCode = NO_STOCK_CODE;
   private final Map<String, Double> rateLimits = new HashMap<>();
   private final Map<String, Bucket> buckets = new HashMap<>();
   private final Map<String, NoStockMode> zonesWithoutStock = new HashMap<>();
@@ -169,6 +170,21 @@ public final class FaultInjector {
     return noStock(zoneId, NoStockMode.CREATE_FAILS);
   }
 
+  /**
+   * The error a create answers when no candidate zone has stock (default HTTP 400 {@link #NO_STOCK_CODE}),
+   * so a provider can be tested against each code it treats as "try another zone".
+   */
+  public synchronized FaultInjector noStockError(int httpStatus, String code) {
+    Preconditions.checkArgument(httpStatus >= 400 && httpStatus <= 599, "httpStatus must be 4xx or 5xx: %s", httpStatus);
+    this.noStockStatus = httpStatus;
+    this.noStockCode = Preconditions.checkNotNull(code);
+    return this;
+  }
+
+  synchronized ApiException noStockException(String detail) {
+    return new ApiException(noStockStatus, noStockCode, "The resource is out of stock in the specified zone. Please try other types, or choose other regions and zones. " + detail);
+  }
+
   public synchronized FaultInjector restock(String zoneId) {
     zonesWithoutStock.remove(zoneId);
     return this;
@@ -184,6 +200,8 @@ public final class FaultInjector {
     rateLimits.clear();
     buckets.clear();
     zonesWithoutStock.clear();
+    noStockStatus = 400;
+    noStockCode = NO_STOCK_CODE;
     return this;
   }
 
@@ -220,10 +238,6 @@ public final class FaultInjector {
 
   synchronized Optional<NoStockMode> stockOf(String zoneId) {
     return Optional.ofNullable(zonesWithoutStock.get(zoneId));
-  }
-
-  synchronized Set<String> zonesWithoutStockSnapshot() {
-    return new LinkedHashSet<>(zonesWithoutStock.keySet());
   }
 
   private static ApiException throttling() {

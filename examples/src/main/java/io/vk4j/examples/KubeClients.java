@@ -1,0 +1,65 @@
+package io.vk4j.examples;
+
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.KubeConfig;
+import java.io.File;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** The API client a virtual node uses: from a kubeconfig file, or in-cluster. */
+final class KubeClients {
+  private KubeClients() {}
+
+  /**
+   * The kubeconfig to use: the flag's value (the first entry when it is a {@code KUBECONFIG}-style
+   * list), else {@code ~/.kube/config} when it exists; empty means in-cluster.
+   */
+  static Optional<Path> kubeconfigPath(String flagOrEnv, Path home) {
+    if (flagOrEnv != null && !flagOrEnv.isBlank()) {
+      for (String entry : flagOrEnv.split(File.pathSeparator)) {
+        if (!entry.isBlank()) {
+          return Optional.of(Path.of(entry.trim()));
+        }
+      }
+    }
+    Path standard = home.resolve(".kube").resolve("config");
+    return Files.isRegularFile(standard) ? Optional.of(standard) : Optional.empty();
+  }
+
+  /** A client for {@code kubeconfig}, or the in-cluster service account when empty. */
+  static ApiClient create(Optional<Path> kubeconfig) throws IOException {
+    ApiClient client;
+    if (kubeconfig.isPresent()) {
+      Path file = kubeconfig.get();
+      if (!Files.isRegularFile(file)) {
+        throw new IOException("kubeconfig " + file + " does not exist");
+      }
+      try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        KubeConfig config = KubeConfig.loadKubeConfig(reader);
+        config.setFile(file.toFile()); // relative certificate paths are relative to the file
+        client = ClientBuilder.kubeconfig(config).build();
+      } catch (RuntimeException e) {
+        throw new IOException("cannot read kubeconfig " + file + ": " + e.getMessage(), e);
+      }
+    } else {
+      if (System.getenv("KUBERNETES_SERVICE_HOST") == null) {
+        throw new IOException("no kubeconfig: give --kubeconfig, set $KUBECONFIG or create ~/.kube/config"
+            + " (in-cluster configuration is only used inside a pod)");
+      }
+      try {
+        client = ClientBuilder.cluster().build();
+      } catch (IOException | RuntimeException e) {
+        throw new IOException("cannot use the in-cluster configuration: " + e.getMessage(), e);
+      }
+    }
+    // watches hold a response open for minutes; the API server ends them well inside this
+    client.setHttpClient(client.getHttpClient().newBuilder().readTimeout(5, TimeUnit.MINUTES).build());
+    return client;
+  }
+}

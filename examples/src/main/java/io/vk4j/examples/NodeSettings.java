@@ -1,0 +1,21 @@
+package io.vk4j.examples;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** What {@link VirtualNodeMain}'s flags and environment ask for, resolved and checked. */
+record NodeSettings(
+    String nodeName,
+    String providerName,
+    Optional<Path> providerConfig,
+    Optional<Path> kubeconfig,
+    int podSyncWorkers,
+    Duration fullResyncPeriod,
+    boolean taintEnabled,
+    String taintKey,
+    String taintValue,
+    String taintEffect,
+    int kubeletPort,
+    Optional<String> internalIp,
+    Duration startupTimeout) {}

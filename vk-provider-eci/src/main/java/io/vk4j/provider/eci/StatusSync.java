@@ -1,0 +1,249 @@
+package io.vk4j.provider.eci;
+
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodStatus;
+import io.vk4j.api.PodEventRecorder;
+import io.vk4j.api.PodStatusListener;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the pod cache in step with ECI by polling, and notifies the runtime of changes only.
+ *
+ * <p>Each round asks {@code DescribeContainerGroupStatus} (filtered by this cluster's and node's
+ * tags on the server) which groups changed since the previous round, plus an overlap, and fetches
+ * the details of just those with {@code DescribeContainerGroups}, 20 ids per call. Pods still
+ * starting (Pending, or Running but not Ready) are refreshed as well, at most
+ * {@link #WATCH_BATCHES} calls per round, because readiness can change without the group's status
+ * changing. A full, tag-filtered listing runs at start-up, every {@code fullResyncPeriod}, and
+ * after an outage longer than ECI's change window: it catches anything missed and finds groups
+ * that vanished.
+ */
+final class StatusSync implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StatusSync.class);
+  static final int WATCH_BATCHES = 5;
+  /** Beyond this gap since the last good round, changes are not trusted: list everything. */
+  private static final Duration MAX_CHANGE_WINDOW = Duration.ofMinutes(10);
+  /** A group not yet seen in ECI this long after its create is declared vanished. */
+  static final Duration VANISH_GRACE = Duration.ofMinutes(2);
+
+  private final EciClient client;
+  private final PodRegistry registry;
+  private final EciSettings settings;
+  private final PodEventRecorder events;
+  private final Clock clock;
+  private final Map<String, String> nodeTags;
+  private final AtomicReference<PodStatusListener> listener = new AtomicReference<>();
+  private final ScheduledExecutorService scheduler;
+  private final AtomicLong rounds = new AtomicLong();
+
+  private volatile Instant lastRoundStart;
+  private volatile Instant lastFullResync;
+
+  StatusSync(EciClient client, PodRegistry registry, EciSettings settings, PodEventRecorder events, Clock clock) {
+    this.client = client;
+    this.registry = registry;
+    this.settings = settings;
+    this.events = events;
+    this.clock = clock;
+    this.nodeTags = GroupTags.nodeFilter(settings.clusterId(), settings.nodeName());
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "vk4j-eci-status-" + settings.nodeName());
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  void listener(PodStatusListener listener) {
+    this.listener.set(listener);
+  }
+
+  void start() {
+    long period = settings.statusPollPeriod().toMillis();
+    scheduler.scheduleWithFixedDelay(this::safeRound, 0, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** Rounds completed so far (successful or not). */
+  long rounds() {
+    return rounds.get();
+  }
+
+  private void safeRound() {
+    try {
+      round();
+    } catch (EciApiException e) {
+      LOG.warn("ECI status sync round failed, will cover the gap next round: {}", e.toString());
+    } catch (RuntimeException e) {
+      LOG.error("ECI status sync round failed", e);
+    } finally {
+      rounds.incrementAndGet();
+    }
+  }
+
+  /** One poll round. */
+  void round() throws EciApiException {
+    Instant start = clock.instant();
+    Instant previous = lastRoundStart;
+    boolean full = previous == null || lastFullResync == null
+        || Duration.between(lastFullResync, start).compareTo(settings.fullResyncPeriod()) >= 0
+        || Duration.between(previous, start).compareTo(MAX_CHANGE_WINDOW) > 0;
+    if (full) {
+      fullResync();
+      lastRoundStart = start;
+      return;
+    }
+    long window = Duration.between(previous, start).toSeconds() + 1 + settings.statusPollPeriod().toSeconds();
+    Set<String> ids = new LinkedHashSet<>();
+    for (EciClient.StatusChange change : client.describeStatusChanges(nodeTags, window)) {
+      ids.add(change.groupId());
+    }
+    ids.addAll(startingGroups(start));
+    if (!ids.isEmpty()) {
+      Instant now = clock.instant();
+      for (ContainerGroup group : client.describeContainerGroups(ids)) {
+        observe(group, now);
+      }
+    }
+    lastRoundStart = start;
+  }
+
+  /** Pods still coming up, least recently fetched first, bounded per round. */
+  private Set<String> startingGroups(Instant now) {
+    Set<String> ids = new LinkedHashSet<>();
+    registry.all().stream()
+        .filter(pod -> pod.groupId().isPresent() && !pod.isTerminal() && !pod.isDeleted())
+        .filter(pod -> pod.lastStatus().map(StatusSync::starting).orElse(true))
+        .filter(pod -> Duration.between(pod.lastFetched(), now).compareTo(settings.statusPollPeriod()) >= 0)
+        .sorted(Comparator.comparing(TrackedPod::lastFetched))
+        .limit((long) WATCH_BATCHES * EciClient.IDS_PER_CALL)
+        .forEach(pod -> ids.add(pod.groupId().get()));
+    return ids;
+  }
+
+  private static boolean starting(V1PodStatus status) {
+    if ("Pending".equals(status.getPhase())) {
+      return true;
+    }
+    return "Running".equals(status.getPhase()) && status.getConditions() != null && status.getConditions().stream()
+        .anyMatch(c -> c.getType().equals("Ready") && !c.getStatus().equals("True"));
+  }
+
+  /**
+   * Lists every group of this node (tag filter on the server), updates every pod, adopts groups
+   * this process did not create, and reports pods whose group vanished. Returns the groups.
+   */
+  synchronized List<ContainerGroup> fullResync() throws EciApiException {
+    Instant start = clock.instant();
+    List<ContainerGroup> groups = client.describeContainerGroupsByTags(nodeTags);
+    Instant now = clock.instant();
+    Set<String> present = new HashSet<>();
+    for (ContainerGroup group : groups) {
+      present.add(group.id());
+      observe(group, now);
+    }
+    for (TrackedPod pod : registry.all()) {
+      Optional<String> groupId = pod.groupId();
+      if (groupId.isEmpty() || present.contains(groupId.get()) || pod.isTerminal() || pod.isDeleted()) {
+        continue;
+      }
+      boolean seen = !pod.lastFetched().equals(Instant.EPOCH);
+      boolean old = Duration.between(pod.trackedSince, start).compareTo(VANISH_GRACE) > 0;
+      if (seen || old) {
+        // deleted behind our back (or never placed): the pod cannot be running
+        publish(pod, StatusMapper.terminated(pod.lastStatus().orElse(null), pod.pod(), "Failed",
+            "ContainerGroupNotFound", "ECI container group " + groupId.get() + " no longer exists", 137, now));
+      }
+    }
+    lastFullResync = start;
+    return groups;
+  }
+
+  /** Applies a freshly described group: its status, and its events not reported yet. */
+  void observe(ContainerGroup group, Instant now) {
+    TrackedPod pod = registry.byGroupId(group.id()).orElseGet(() -> adopt(group, now));
+    if (pod == null) {
+      return;
+    }
+    boolean adopted;
+    synchronized (pod) {
+      adopted = pod.pod().isEmpty();
+      pod.lastGroup(group, now);
+      if (!pod.isDeleted()) {
+        publish(pod, StatusMapper.map(group, pod.pod(), pod.lastStatus(), now));
+      }
+      V1Pod involved = pod.pod().orElseGet(() -> new V1Pod().metadata(pod.identity()));
+      for (ContainerGroup.Event event : group.events()) {
+        if (pod.isNewEvent(event, adopted)) {
+          if (event.type().equals("Warning")) {
+            events.warning(involved, event.reason(), event.message());
+          } else {
+            events.normal(involved, event.reason(), event.message());
+          }
+        }
+      }
+      pod.primeEvents();
+    }
+  }
+
+  /** A group of this node this process did not create (an earlier run did): track it. */
+  private TrackedPod adopt(ContainerGroup group, Instant now) {
+    Map<String, String> tags = group.tags();
+    String namespace = tags.get(GroupTags.NAMESPACE);
+    String name = tags.get(GroupTags.POD);
+    String uid = tags.get(GroupTags.UID);
+    if (namespace == null || name == null || uid == null) {
+      LOG.warn("ECI container group {} carries this node's tags but no pod identity; ignored", group.id());
+      return null;
+    }
+    Optional<TrackedPod> existing = registry.get(namespace, name);
+    if (existing.isPresent() && !existing.get().uid.equals(uid)) {
+      // a predecessor of the current pod with the same name: not this node's business any more
+      // unless the runtime lists it; it is reported through listPods for the orphan sweep
+      return null;
+    }
+    if (existing.isPresent()) {
+      registry.indexGroup(existing.get(), group.id());
+      return existing.get();
+    }
+    TrackedPod pod = new TrackedPod(namespace, name, uid, now);
+    pod.groupId(group.id());
+    registry.put(pod);
+    return pod;
+  }
+
+  /** Records {@code status} and tells the runtime, if it changed. */
+  void publish(TrackedPod pod, V1PodStatus status) {
+    synchronized (pod) {
+      if (!pod.status(status)) {
+        return;
+      }
+      if (pod.isTerminal()) {
+        registry.ended(pod);
+      }
+      PodStatusListener target = listener.get();
+      if (target != null) {
+        target.podStatusChanged(new V1Pod().metadata(pod.identity()).status(status));
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+  }
+}

@@ -1,0 +1,360 @@
+package io.vk4j.runtime;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kubernetes.client.openapi.ApiClient;
+import io.vk4j.api.Provider;
+import io.vk4j.api.ProviderContext;
+import io.vk4j.api.ProviderException;
+import io.vk4j.api.ProviderFactory;
+import io.vk4j.runtime.env.EnvResolver;
+import io.vk4j.runtime.event.EventRecorder;
+import io.vk4j.runtime.kubelet.KubeletApiServer;
+import io.vk4j.runtime.node.NodeController;
+import io.vk4j.runtime.node.NodeSettings;
+import io.vk4j.runtime.pod.PodController;
+import io.vk4j.runtime.queue.TokenBucket;
+import io.vk4j.runtime.resource.ApiClusterResources;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One virtual node: registers a Node backed by a {@link Provider}, keeps it alive, and runs the
+ * pods the API server binds to it in the provider.
+ *
+ * <pre>{@code
+ * VirtualNode node = VirtualNode.builder()
+ *     .nodeName("vk-1")
+ *     .apiClient(apiClient)
+ *     .providerFactory(Providers.byName("fake"))
+ *     .build();
+ * node.start();
+ * node.awaitReady(Duration.ofMinutes(1));
+ * ...
+ * node.close();   // stops heartbeats and controllers; pods and the Node stay
+ * }</pre>
+ *
+ * Several virtual nodes may run in one JVM: each has its own provider and threads (named after
+ * the node) and shares nothing with the others.
+ */
+public final class VirtualNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(VirtualNode.class);
+  private static final Pattern NODE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+
+  private final String nodeName;
+  private final ApiClient apiClient;
+  private final String providerName;
+  private final Function<ProviderContext, Provider> providerCreator;
+  private final Optional<Path> providerConfig;
+  private final Map<String, String> environment;
+  private final VirtualNodeOptions options;
+
+  private Provider provider;
+  private EventRecorder events;
+  private NodeController nodeController;
+  private PodController podController;
+  private KubeletApiServer kubeletApi;
+  private CompletableFuture<Void> ready;
+  private boolean started;
+  private boolean closed;
+
+  private VirtualNode(Builder builder) {
+    this.nodeName = builder.nodeName;
+    this.apiClient = builder.apiClient;
+    this.providerName = builder.providerName;
+    this.providerCreator = builder.providerCreator;
+    this.providerConfig = Optional.ofNullable(builder.providerConfig);
+    this.environment = builder.environment;
+    this.options = builder.options;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Creates the provider and starts the node in the background: registration, heartbeats, the pod
+   * watch and workers. Returns at once; see {@link #awaitReady}.
+   *
+   * @throws ProviderException when the provider cannot be created (for example invalid configuration)
+   * @throws IllegalStateException when called twice or after {@link #close()}
+   */
+  public synchronized void start() throws ProviderException {
+    if (started || closed) {
+      throw new IllegalStateException("virtual node " + nodeName + " was started or closed already");
+    }
+    started = true;
+    TokenBucket writes = new TokenBucket(options.clientQps(), options.clientBurst());
+    events = new EventRecorder(apiClient, "vk4j", nodeName, options.eventQueueCapacity(), writes);
+    ApiClusterResources resources = new ApiClusterResources(apiClient, Duration.ofSeconds(5), 1024);
+    ProviderContext.Builder context = ProviderContext.builder()
+        .nodeName(nodeName)
+        .configFile(providerConfig)
+        .resources(resources)
+        .events(events);
+    if (environment != null) {
+      context.environment(environment);
+    }
+    try {
+      provider = requireNonNull(providerCreator.apply(context.build()), "the provider factory returned null");
+    } catch (ProviderCreationFailure e) {
+      events.close();
+      throw e.failure;
+    } catch (RuntimeException e) {
+      events.close();
+      throw e;
+    }
+    try {
+      startControllers(writes, resources);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private void startControllers(TokenBucket writes, ApiClusterResources resources) {
+    // the node controller is built first: env resolution needs its allocatable resources
+    NodeController[] node = new NodeController[1];
+    EnvResolver env = new EnvResolver(resources, () -> node[0].allocatable());
+    podController = new PodController(nodeName, providerName, apiClient, provider, env, events, writes,
+        new PodController.Settings(options.podSyncWorkers(), options.fullResyncPeriod(), options.statusPollPeriod(),
+            options.retryBaseDelay(), options.retryMaxDelay(), options.progressStatusDelay()));
+    int kubeletPort = startKubeletApi();
+    node[0] = new NodeController(apiClient, provider, writes, new NodeSettings(
+        nodeName,
+        providerName,
+        options.taintEnabled()
+            ? Optional.of(new NodeSettings.Taint(options.taintKey(), options.taintValue().orElse(providerName),
+                options.taintEffect()))
+            : Optional.empty(),
+        options.leaseDuration(),
+        options.leaseRenewInterval(),
+        options.nodeStatusUpdatePeriod(),
+        options.pingInterval(),
+        options.recreateDeletedNode(),
+        options.internalIp(),
+        options.operatingSystem(),
+        kubeletPort,
+        runtimeVersion()));
+    nodeController = node[0];
+    nodeController.start();
+    // pods are acted on once the node is registered (the provider has described it by then)
+    ready = nodeController.registered().thenCompose(registered -> {
+      podController.start();
+      return podController.ready();
+    });
+  }
+
+  /** Starts the kubelet API when configured; returns its port, or 0. */
+  private int startKubeletApi() {
+    if (options.kubeletApiPort().isEmpty()) {
+      return 0;
+    }
+    String address = options.kubeletApiAddress().orElse(options.internalIp());
+    try {
+      kubeletApi = KubeletApiServer.start(provider, podController::pods,
+          new InetSocketAddress(address, options.kubeletApiPort().getAsInt()));
+      return kubeletApi.port();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the kubelet API of node " + nodeName + " on " + address
+          + ":" + options.kubeletApiPort().getAsInt(), e);
+    }
+  }
+
+  /**
+   * Waits until the Node is registered, the pod cache has synced and the start-up sweep of the
+   * provider's pods is done.
+   *
+   * @throws TimeoutException saying what is still missing
+   */
+  public void awaitReady(Duration timeout) throws TimeoutException, InterruptedException {
+    CompletableFuture<Void> future;
+    synchronized (this) {
+      if (!started) {
+        throw new IllegalStateException("virtual node " + nodeName + " was not started");
+      }
+      future = ready;
+    }
+    try {
+      future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("virtual node " + nodeName + " failed to start", e.getCause());
+    } catch (TimeoutException e) {
+      String why = nodeController.problem() != null ? nodeController.problem()
+          : podController.startupProblem() != null ? podController.startupProblem() : "unknown";
+      throw new TimeoutException("virtual node " + nodeName + " not ready after " + timeout + ": " + why);
+    }
+  }
+
+  /** Whether {@link #awaitReady} would return at once. */
+  public boolean isReady() {
+    CompletableFuture<Void> future = ready;
+    return future != null && future.isDone() && !future.isCompletedExceptionally();
+  }
+
+  public String nodeName() {
+    return nodeName;
+  }
+
+  /** The provider, once {@link #start()} has created it. */
+  public synchronized Provider provider() {
+    if (provider == null) {
+      throw new IllegalStateException("virtual node " + nodeName + " was not started");
+    }
+    return provider;
+  }
+
+  /** The port the kubelet API listens on, when it is enabled and started. */
+  public synchronized OptionalInt kubeletApiPort() {
+    return kubeletApi == null ? OptionalInt.empty() : OptionalInt.of(kubeletApi.port());
+  }
+
+  /**
+   * Stops heartbeats, controllers and the kubelet API, and closes the provider. Deletes nothing:
+   * the Node and the pods stay, and a runtime started again later adopts the pods.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    closeQuietly(podController);
+    closeQuietly(nodeController);
+    closeQuietly(kubeletApi);
+    closeQuietly(events);
+    closeQuietly(provider);
+    log.info("virtual node {} stopped", nodeName);
+  }
+
+  private void closeQuietly(AutoCloseable closeable) {
+    if (closeable == null) {
+      return;
+    }
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      log.warn("closing {} of node {} failed", closeable.getClass().getSimpleName(), nodeName, e);
+    }
+  }
+
+  static String runtimeVersion() {
+    try (InputStream in = VirtualNode.class.getResourceAsStream("version.properties")) {
+      Properties properties = new Properties();
+      if (in != null) {
+        properties.load(in);
+      }
+      String version = properties.getProperty("version", "dev");
+      return version.startsWith("$") ? "dev" : version;
+    } catch (IOException e) {
+      return "dev";
+    }
+  }
+
+  /** Carries a checked failure of a {@link ProviderFactory} through {@link Function#apply}. */
+  private static final class ProviderCreationFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient ProviderException failure;
+
+    ProviderCreationFailure(ProviderException failure) {
+      super(failure);
+      this.failure = failure;
+    }
+  }
+
+  /** Builds a {@link VirtualNode}. Node name, API client and provider are required. */
+  public static final class Builder {
+    private String nodeName;
+    private ApiClient apiClient;
+    private String providerName;
+    private Function<ProviderContext, Provider> providerCreator;
+    private Path providerConfig;
+    private Map<String, String> environment;
+    private VirtualNodeOptions options = VirtualNodeOptions.defaults();
+
+    private Builder() {}
+
+    /** The Node's name: a DNS subdomain (lower case letters, digits, '-' and '.'). */
+    public Builder nodeName(String nodeName) {
+      this.nodeName = nodeName;
+      return this;
+    }
+
+    public Builder apiClient(ApiClient apiClient) {
+      this.apiClient = apiClient;
+      return this;
+    }
+
+    /** The provider, created by {@code factory} on {@link VirtualNode#start()}. */
+    public Builder providerFactory(ProviderFactory factory) {
+      requireNonNull(factory, "factory");
+      this.providerName = factory.name();
+      this.providerCreator = context -> {
+        try {
+          return factory.create(context);
+        } catch (ProviderException e) {
+          throw new ProviderCreationFailure(e);
+        }
+      };
+      return this;
+    }
+
+    /** An embedder's own provider, created on {@link VirtualNode#start()}. */
+    public Builder provider(String providerName, Function<ProviderContext, Provider> create) {
+      this.providerName = requireNonNull(providerName, "providerName");
+      this.providerCreator = requireNonNull(create, "create");
+      return this;
+    }
+
+    /** The provider's configuration file, handed to it as {@link ProviderContext#configFile()}. */
+    public Builder providerConfig(Path providerConfig) {
+      this.providerConfig = providerConfig;
+      return this;
+    }
+
+    /** The provider's settings from the environment; the process environment by default. */
+    public Builder environment(Map<String, String> environment) {
+      this.environment = Map.copyOf(environment);
+      return this;
+    }
+
+    public Builder options(VirtualNodeOptions options) {
+      this.options = requireNonNull(options, "options");
+      return this;
+    }
+
+    /** @throws IllegalArgumentException naming what is missing or invalid */
+    public VirtualNode build() {
+      if (nodeName == null || !NODE_NAME.matcher(nodeName).matches()) {
+        throw new IllegalArgumentException("nodeName must be a DNS subdomain (lower case letters, digits, '-', '.'), got: "
+            + nodeName);
+      }
+      if (apiClient == null) {
+        throw new IllegalArgumentException("apiClient is required");
+      }
+      if (providerCreator == null) {
+        throw new IllegalArgumentException("a provider is required: providerFactory(...) or provider(name, create)");
+      }
+      if (providerName == null || providerName.isBlank()) {
+        throw new IllegalArgumentException("the provider needs a name");
+      }
+      return new VirtualNode(this);
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package io.vk4j.runtime;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.immutables.value.Value;
+
+/** How a {@link VirtualNode} behaves; every setting has a default that suits production. */
+@Value.Immutable
+public abstract class VirtualNodeOptions {
+
+  /** How many pods are reconciled at once. */
+  @Value.Default
+  public int podSyncWorkers() {
+    return 10;
+  }
+
+  /** How often every pod is reconciled even when nothing was signalled. */
+  @Value.Default
+  public Duration fullResyncPeriod() {
+    return Duration.ofMinutes(1);
+  }
+
+  /** Whether the Node carries the taint that keeps ordinary pods away. */
+  @Value.Default
+  public boolean taintEnabled() {
+    return true;
+  }
+
+  @Value.Default
+  public String taintKey() {
+    return "virtual-kubelet.io/provider";
+  }
+
+  /** The taint's value; the provider's name when not set. */
+  public abstract Optional<String> taintValue();
+
+  @Value.Default
+  public String taintEffect() {
+    return "NoSchedule";
+  }
+
+  /** The duration written into the node's Lease. */
+  @Value.Default
+  public Duration leaseDuration() {
+    return Duration.ofSeconds(40);
+  }
+
+  @Value.Default
+  public Duration leaseRenewInterval() {
+    return Duration.ofSeconds(10);
+  }
+
+  /** How often the node status is sent when nothing changes. */
+  @Value.Default
+  public Duration nodeStatusUpdatePeriod() {
+    return Duration.ofMinutes(1);
+  }
+
+  /** How often the provider is pinged; heartbeats stop while it fails. */
+  @Value.Default
+  public Duration pingInterval() {
+    return Duration.ofSeconds(10);
+  }
+
+  /** How often pods are polled for status when the provider is not a {@link io.vk4j.api.PodNotifier}. */
+  @Value.Default
+  public Duration statusPollPeriod() {
+    return Duration.ofSeconds(5);
+  }
+
+  /** Register the Node again when somebody deletes it while the runtime runs. */
+  @Value.Default
+  public boolean recreateDeletedNode() {
+    return true;
+  }
+
+  /** The port of the kubelet API (logs, exec, stats): 0 for any free port; empty disables it. */
+  public abstract OptionalInt kubeletApiPort();
+
+  /** The address the kubelet API listens on; the internal IP when not set. */
+  public abstract Optional<String> kubeletApiAddress();
+
+  /**
+   * The Node's InternalIP, which the API server uses to reach the kubelet API (unless the provider
+   * sets one).
+   */
+  @Value.Default
+  public String internalIp() {
+    return "127.0.0.1";
+  }
+
+  /** The Node's {@code kubernetes.io/os} label and node info. */
+  @Value.Default
+  public String operatingSystem() {
+    return "linux";
+  }
+
+  /** Sustained rate of the runtime's API writes (status, deletes, events, node, lease). */
+  @Value.Default
+  public double clientQps() {
+    return 500;
+  }
+
+  /** Writes allowed at once above {@link #clientQps()}. */
+  @Value.Default
+  public int clientBurst() {
+    return 1000;
+  }
+
+  /** The first retry delay of a failing pod, doubled on each further failure. */
+  @Value.Default
+  public Duration retryBaseDelay() {
+    return Duration.ofMillis(5);
+  }
+
+  /** The longest retry delay of a failing pod. */
+  @Value.Default
+  public Duration retryMaxDelay() {
+    return Duration.ofSeconds(1000);
+  }
+
+  /**
+   * How long a Pending status from the provider waits before it is written, so that a Running
+   * status that follows at once replaces it and saves a write.
+   */
+  @Value.Default
+  public Duration progressStatusDelay() {
+    return Duration.ofSeconds(1);
+  }
+
+  /** Events waiting to be sent; more are dropped with a log line. */
+  @Value.Default
+  public int eventQueueCapacity() {
+    return 10_000;
+  }
+
+  @Value.Check
+  protected void check() {
+    if (podSyncWorkers() < 1) {
+      throw new IllegalArgumentException("podSyncWorkers must be >= 1, got " + podSyncWorkers());
+    }
+    if (leaseRenewInterval().compareTo(leaseDuration()) >= 0) {
+      throw new IllegalArgumentException("leaseRenewInterval (" + leaseRenewInterval()
+          + ") must be shorter than leaseDuration (" + leaseDuration() + ")");
+    }
+    if (leaseDuration().toSeconds() < 1) {
+      throw new IllegalArgumentException("leaseDuration must be at least one second");
+    }
+    for (Duration d : new Duration[] {fullResyncPeriod(), leaseRenewInterval(), nodeStatusUpdatePeriod(),
+        pingInterval(), statusPollPeriod(), retryBaseDelay(), retryMaxDelay()}) {
+      if (d.isZero() || d.isNegative()) {
+        throw new IllegalArgumentException("periods and delays must be positive: " + this);
+      }
+    }
+    if (kubeletApiPort().isPresent() && (kubeletApiPort().getAsInt() < 0 || kubeletApiPort().getAsInt() > 65535)) {
+      throw new IllegalArgumentException("kubeletApiPort must be 0..65535, got " + kubeletApiPort().getAsInt());
+    }
+    if (clientQps() <= 0 || clientBurst() < 1) {
+      throw new IllegalArgumentException("clientQps must be > 0 and clientBurst >= 1");
+    }
+    if (eventQueueCapacity() < 1) {
+      throw new IllegalArgumentException("eventQueueCapacity must be >= 1");
+    }
+  }
+
+  public static VirtualNodeOptions defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public static final class Builder extends ImmutableVirtualNodeOptions.Builder {}
+}

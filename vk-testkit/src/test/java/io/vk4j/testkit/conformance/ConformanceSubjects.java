@@ -1,0 +1,77 @@
+package io.vk4j.testkit.conformance;
+
+import io.vk4j.api.Provider;
+import java.time.Duration;
+
+/** Conformance runs of {@link MapProvider}s, launched by {@link ProviderConformanceKitTest} only. */
+final class ConformanceSubjects {
+  private ConformanceSubjects() {}
+
+  abstract static class Quick extends ProviderConformanceTest {
+    @Override
+    protected Duration runningTimeout() {
+      return Duration.ofSeconds(3);
+    }
+
+    @Override
+    protected Duration terminationTimeout() {
+      return Duration.ofSeconds(3);
+    }
+  }
+
+  static class Correct extends Quick {
+    @Override
+    protected Provider createProvider() {
+      return new MapProvider();
+    }
+  }
+
+  static class CorrectNotifying extends Quick {
+    @Override
+    protected Provider createProvider() {
+      return new MapProvider.Notifying(false);
+    }
+  }
+
+  static class Regressing extends Quick {
+    @Override
+    protected Provider createProvider() {
+      return new MapProvider.Notifying(true);
+    }
+  }
+
+  static class DeleteOfUnknownFails extends Quick {
+    @Override
+    protected Provider createProvider() {
+      return new MapProvider(MapProvider.Flaw.DELETE_OF_UNKNOWN_FAILS);
+    }
+  }
+
+  static class DuplicatesOnRetry extends Quick {
+    @Override
+    protected Provider createProvider() {
+      return new MapProvider(MapProvider.Flaw.DUPLICATES_ON_RETRY);
+    }
+  }
+
+  static class IgnoresDelete extends Quick {
+    @Override
+    protected Provider createProvider() {
+      return new MapProvider(MapProvider.Flaw.IGNORES_DELETE);
+    }
+  }
+
+  static class MutatesStatus extends Quick {
+    @Override
+    protected Provider createProvider() {
+      return new MapProvider(MapProvider.Flaw.MUTATES_STATUS);
+    }
+  }
+
+  static class NeverRuns extends Quick {
+    @Override
+    protected Provider createProvider() {
+      return new MapProvider(MapProvider.Flaw.NEVER_RUNS);
+    }
+  }
+}

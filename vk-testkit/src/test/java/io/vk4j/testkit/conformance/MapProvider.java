@@ -1,0 +1,123 @@
+package io.vk4j.testkit.conformance;
+
+import io.kubernetes.client.openapi.models.V1ContainerState;
+import io.kubernetes.client.openapi.models.V1ContainerStateRunning;
+import io.kubernetes.client.openapi.models.V1ContainerStatus;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodStatus;
+import io.vk4j.api.PodNotifier;
+import io.vk4j.api.PodStatusListener;
+import io.vk4j.api.Provider;
+import io.vk4j.api.ProviderException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The smallest provider that keeps the contract: pods run as soon as they are created and vanish
+ * when deleted. Each {@link Flaw} breaks one rule, to prove the kit notices.
+ */
+class MapProvider implements Provider {
+  enum Flaw {
+    /** deletePod of an unknown pod throws a plain provider error. */
+    DELETE_OF_UNKNOWN_FAILS,
+    /** a retried create of the same UID makes a second pod. */
+    DUPLICATES_ON_RETRY,
+    /** deletePod does nothing: the pod keeps running. */
+    IGNORES_DELETE,
+    /** the status handed out is changed in place on delete. */
+    MUTATES_STATUS,
+    /** pods never leave Pending. */
+    NEVER_RUNS
+  }
+
+  private final Set<Flaw> flaws;
+  private final Map<String, V1Pod> pods = new ConcurrentHashMap<>();
+
+  MapProvider(Flaw... flaws) {
+    this.flaws = flaws.length == 0 ? EnumSet.noneOf(Flaw.class) : EnumSet.of(flaws[0], flaws);
+  }
+
+  protected void changed(V1Pod pod) {}
+
+  @Override
+  public void createPod(V1Pod pod) {
+    String key = key(pod) + (flaws.contains(Flaw.DUPLICATES_ON_RETRY) ? "#" + pods.size() : "");
+    if (pods.containsKey(key)) {
+      return;
+    }
+    String phase = flaws.contains(Flaw.NEVER_RUNS) ? "Pending" : "Running";
+    pod.setStatus(new V1PodStatus().phase(phase).containerStatuses(List.of(new V1ContainerStatus()
+        .name("main").restartCount(0).state(new V1ContainerState().running(new V1ContainerStateRunning())))));
+    pods.put(key, pod);
+    changed(pod);
+  }
+
+  @Override
+  public void updatePod(V1Pod pod) {}
+
+  @Override
+  public void deletePod(V1Pod pod) throws ProviderException {
+    V1Pod known = pods.get(key(pod));
+    if (known == null && flaws.contains(Flaw.DELETE_OF_UNKNOWN_FAILS)) {
+      throw new ProviderException("Boom", "no such pod");
+    }
+    if (known == null || flaws.contains(Flaw.IGNORES_DELETE)) {
+      return;
+    }
+    if (flaws.contains(Flaw.MUTATES_STATUS)) {
+      known.getStatus().setPhase("Succeeded");
+      known.getStatus().setContainerStatuses(List.of());
+      return;
+    }
+    pods.remove(key(pod));
+  }
+
+  @Override
+  public Optional<V1Pod> getPod(String namespace, String name) {
+    return Optional.ofNullable(pods.get(namespace + "/" + name));
+  }
+
+  @Override
+  public Optional<V1PodStatus> getPodStatus(String namespace, String name) {
+    return getPod(namespace, name).map(V1Pod::getStatus);
+  }
+
+  @Override
+  public List<V1Pod> listPods() {
+    return new ArrayList<>(pods.values());
+  }
+
+  private static String key(V1Pod pod) {
+    return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+  }
+
+  /** The same, pushing its statuses; {@code regress} sends Pending after Running. */
+  static class Notifying extends MapProvider implements PodNotifier {
+    private final boolean regress;
+    private PodStatusListener listener;
+
+    Notifying(boolean regress) {
+      this.regress = regress;
+    }
+
+    @Override
+    public void notifyPods(PodStatusListener listener) {
+      this.listener = listener;
+    }
+
+    @Override
+    protected void changed(V1Pod pod) {
+      listener.podStatusChanged(pod);
+      if (regress) {
+        V1Pod again = ConformancePods.copy(pod);
+        again.getStatus().setPhase("Pending");
+        listener.podStatusChanged(again);
+      }
+    }
+  }
+}

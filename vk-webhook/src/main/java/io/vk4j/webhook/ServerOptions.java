@@ -1,0 +1,59 @@
+package io.vk4j.webhook;
+
+import java.time.Duration;
+import org.immutables.value.Value;
+
+/** How {@link WebhookServer} listens and how much work it accepts. */
+@Value.Immutable
+abstract class ServerOptions {
+
+  @Value.Default
+  String bindAddress() {
+    return "0.0.0.0";
+  }
+
+  /** 0 picks a free port (tests). */
+  @Value.Default
+  int port() {
+    return 8443;
+  }
+
+  /** Threads answering reviews; the reviews are CPU-only, so about one per core. */
+  @Value.Default
+  int workers() {
+    return Math.max(2, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** Reviews waiting for a worker; beyond it a connection is closed at once (the API server then ignores us). */
+  @Value.Default
+  int queueCapacity() {
+    return 512;
+  }
+
+  @Value.Default
+  int maxRequestBytes() {
+    return 3 * 1024 * 1024;
+  }
+
+  /** Used when the API server sends no {@code timeout} query parameter. */
+  @Value.Default
+  Duration defaultTimeout() {
+    return Duration.ofSeconds(10);
+  }
+
+  @Value.Check
+  protected void check() {
+    if (port() < 0 || port() > 65535) {
+      throw new IllegalArgumentException("port must be within 0..65535, not " + port());
+    }
+    if (workers() < 1 || queueCapacity() < 1 || maxRequestBytes() < 1024) {
+      throw new IllegalArgumentException("workers and queue capacity must be positive, max request >= 1 KiB");
+    }
+  }
+
+  static Builder builder() {
+    return new Builder();
+  }
+
+  static final class Builder extends ImmutableServerOptions.Builder {}
+}
