@@ -141,7 +141,12 @@ echo "\$ kubectl -n $NS get pod $POD -o wide"
 kc -n "$NS" get pod "$POD" -o wide
 echo
 echo "\$ kubectl -n $NS logs $POD"
-kc -n "$NS" logs "$POD" --tail=20
+if ! kc -n "$NS" logs "$POD" --tail=20; then
+  # the API server dials the node's Hostname address (or kubernetes.io/hostname label) first unless
+  # it runs with --kubelet-preferred-address-types=InternalIP,...
+  say "kubectl logs failed: the API server could not reach the kubelet API at the node's address"
+  say "(start kube-apiserver with --kubelet-preferred-address-types=InternalIP,Hostname)"
+fi
 echo
 
 if $ONCE; then

@@ -158,7 +158,9 @@ final class AdmissionController {
     while (root.getCause() != null) {
       root = root.getCause();
     }
-    return String.valueOf(root.getMessage());
+    // Gson appends a troubleshooting link and names its own API: keep the position only
+    String message = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
+    return message.replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON", "malformed JSON");
   }
 
   private static String stringField(JsonObject object, String name) {

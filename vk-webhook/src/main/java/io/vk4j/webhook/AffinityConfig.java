@@ -8,7 +8,7 @@ import org.immutables.value.Value;
 
 /**
  * What the webhook does: the ordered {@link #rules()}, what "virtual node" means
- * ({@link #nodeSelector()}, {@link #toleration()}), the pod label that opts out of everything and
+ * ({@link #nodeSelector()}, {@link #tolerations()}), the pod label that opts out of everything and
  * the namespaces never touched. {@link #defaults()} is the behaviour of ACK's
  * virtual-node-affinity-admission-controller.
  */
@@ -38,9 +38,10 @@ public abstract class AffinityConfig {
     return Map.of("type", "virtual-kubelet");
   }
 
+  /** The tolerations for the virtual node's taints; each is added unless the pod already tolerates it. */
   @Value.Default
-  public TolerationSpec toleration() {
-    return TolerationSpec.builder().key("virtual-kubelet.io/provider").build();
+  public List<TolerationSpec> tolerations() {
+    return List.of(TolerationSpec.builder().key("virtual-kubelet.io/provider").build());
   }
 
   /** Evaluated in order; the first rule that selects a pod wins. No rules: nothing is ever mutated. */

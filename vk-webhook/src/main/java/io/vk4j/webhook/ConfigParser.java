@@ -24,7 +24,7 @@ public final class ConfigParser {
 
   private static final String DEFAULT_RESOURCE = "default-config.yaml";
   private static final Set<String> TOP_KEYS =
-      Set.of("optOutLabel", "excludedNamespaces", "nodeSelector", "toleration", "rules");
+      Set.of("optOutLabel", "excludedNamespaces", "nodeSelector", "tolerations", "rules");
   private static final Set<String> RULE_KEYS =
       Set.of("name", "mode", "weight", "namespaceSelector", "objectSelector");
   private static final Set<String> SELECTOR_KEYS = Set.of("matchLabels", "matchExpressions");
@@ -103,8 +103,11 @@ public final class ConfigParser {
     if (top.containsKey("nodeSelector")) {
       config.nodeSelector(stringMap(top.get("nodeSelector"), "nodeSelector"));
     }
-    if (top.containsKey("toleration")) {
-      config.toleration(toToleration(top.get("toleration")));
+    if (top.containsKey("tolerations")) {
+      List<Object> tolerations = list(top.get("tolerations"), "tolerations");
+      for (int i = 0; i < tolerations.size(); i++) {
+        config.addTolerations(toToleration(tolerations.get(i), "tolerations[" + i + "]"));
+      }
     }
     if (top.containsKey("rules")) {
       List<Object> rules = list(top.get("rules"), "rules");
@@ -117,21 +120,25 @@ public final class ConfigParser {
     return config.build();
   }
 
-  private static TolerationSpec toToleration(Object node) {
-    Map<String, Object> map = object(node, "toleration");
-    requireKnown(map, TOLERATION_KEYS, "toleration");
+  private static TolerationSpec toToleration(Object node, String path) {
+    Map<String, Object> map = object(node, path);
+    requireKnown(map, TOLERATION_KEYS, path);
     TolerationSpec.Builder toleration = TolerationSpec.builder();
-    toleration.key(string(required(map, "key", "toleration"), "toleration.key"));
+    toleration.key(string(required(map, "key", path), path + ".key"));
     if (map.containsKey("operator")) {
-      toleration.operator(string(map.get("operator"), "toleration.operator"));
+      toleration.operator(string(map.get("operator"), path + ".operator"));
     }
     if (map.containsKey("value")) {
-      toleration.value(string(map.get("value"), "toleration.value"));
+      toleration.value(string(map.get("value"), path + ".value"));
     }
     if (map.containsKey("effect")) {
-      toleration.effect(string(map.get("effect"), "toleration.effect"));
+      toleration.effect(string(map.get("effect"), path + ".effect"));
     }
-    return toleration.build();
+    try {
+      return toleration.build();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+    }
   }
 
   private static AffinityRule toRule(Object node, int index) {

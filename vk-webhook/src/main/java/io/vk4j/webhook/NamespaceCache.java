@@ -41,8 +41,9 @@ final class NamespaceCache implements NamespaceLabels, AutoCloseable {
   private final Cache<String, Map<String, String>> fetched =
       CacheBuilder.newBuilder().expireAfterWrite(FALLBACK_TTL).maximumSize(10_000).build();
 
-  /** @param client an ApiClient without a read timeout (the watch is a long poll) */
+  /** @param client its read timeout is set to zero: the watch is a long poll (GETs are bounded by deadlines) */
   NamespaceCache(ApiClient client) {
+    client.setReadTimeout(0);
     this.factory = new SharedInformerFactory(client);
     GenericKubernetesApi<V1Namespace, V1NamespaceList> api =
         new GenericKubernetesApi<>(V1Namespace.class, V1NamespaceList.class, "", "v1", "namespaces", client);
@@ -63,6 +64,11 @@ final class NamespaceCache implements NamespaceLabels, AutoCloseable {
   @Override
   public boolean synced() {
     return informer.hasSynced();
+  }
+
+  /** What the watch has delivered so far, without the GET fallback. */
+  Optional<Map<String, String>> watchedLabels(String namespace) {
+    return Optional.ofNullable(lister.get(namespace)).map(NamespaceCache::labels);
   }
 
   @Override

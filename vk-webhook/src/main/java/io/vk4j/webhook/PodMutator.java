@@ -96,7 +96,9 @@ final class PodMutator {
     } else {
       preferVirtualNodes(patch, config, chosen.weight());
     }
-    tolerateVirtualNodes(patch, config.toleration());
+    for (TolerationSpec toleration : config.tolerations()) {
+      tolerateVirtualNodes(patch, toleration);
+    }
     return new Mutation("rule " + chosen.name() + " (" + chosen.mode().configName() + ")",
         patch.operations(), List.copyOf(warnings));
   }

@@ -171,7 +171,7 @@ final class WebhookApp implements AutoCloseable {
     return caInjected;
   }
 
-  NamespaceLabels namespaceLabels() {
+  NamespaceCache namespaceCache() {
     return namespaces;
   }
 

@@ -193,9 +193,14 @@ final class WebhookServer implements AutoCloseable {
     return body.toByteArray();
   }
 
+  /** Reads (never skip(): the JDK's body stream skips past the body's end) what a keep-alive reuse needs. */
   private static void drain(HttpExchange exchange) throws IOException {
+    byte[] buffer = new byte[8192];
     try (InputStream in = exchange.getRequestBody()) {
-      in.skip(64 * 1024);
+      int total = 0;
+      for (int n = in.read(buffer); n >= 0 && total < 64 * 1024; n = in.read(buffer)) {
+        total += n;
+      }
     }
   }
 

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -85,9 +84,5 @@ final class AdminHandler {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(name + " is not an integer: " + value);
     }
-  }
-
-  static List<String> endpoints() {
-    return List.of("GET health", "GET container-groups", "GET calls", "POST faults/...", "POST restart");
   }
 }

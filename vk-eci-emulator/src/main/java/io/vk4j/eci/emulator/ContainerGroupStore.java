@@ -12,7 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Every container group of the emulated region, in creation order. All access goes through one lock, so
@@ -237,8 +240,8 @@ final class ContainerGroupStore {
   }
 
   /** The zones of configured vSwitches and those an unknown vSwitch may be derived into. */
-  synchronized java.util.Set<String> zones() {
-    java.util.Set<String> zones = new java.util.TreeSet<>();
+  synchronized Set<String> zones() {
+    Set<String> zones = new TreeSet<>();
     network.all().values().forEach(v -> zones.add(v.zoneId));
     for (char c = 'a'; c <= 'h'; c++) {
       zones.add(regionId + "-" + c);
@@ -252,7 +255,7 @@ final class ContainerGroupStore {
   }
 
   /** Runs {@code body} under the store's lock, for rendering groups consistently. */
-  synchronized <T> T locked(java.util.function.Supplier<T> body) {
+  synchronized <T> T locked(Supplier<T> body) {
     return body.get();
   }
 }

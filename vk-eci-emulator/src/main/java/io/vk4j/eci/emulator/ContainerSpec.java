@@ -5,6 +5,7 @@ import com.google.common.collect.ImmutableMap;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -78,7 +79,7 @@ final class ContainerSpec {
       }
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("Port", number);
-      m.put("Protocol", port.string("Protocol").orElse("TCP").toUpperCase(java.util.Locale.ROOT));
+      m.put("Protocol", port.string("Protocol").orElse("TCP").toUpperCase(Locale.ROOT));
       portList.add(m);
     }
     this.ports = portList.build();

@@ -67,7 +67,7 @@ public final class EciEmulator implements AutoCloseable {
     Map<String, String> credentials = b.credentials.isEmpty() ? Map.of(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET) : b.credentials;
     Network network = new Network(b.regionId, b.vSwitches);
     this.store = new ContainerGroupStore(b.regionId, b.clock, b.transitionDelay, b.terminalRetention, b.maxContainerGroups, network, faults);
-    this.verifier = new SignatureVerifier(credentials, b.clock, new NonceCache(b.clock, SignatureVerifier.MAX_SKEW.multipliedBy(2), b.maxRememberedNonces));
+    this.verifier = new SignatureVerifier(credentials, b.securityTokens, b.clock, new NonceCache(b.clock, SignatureVerifier.MAX_SKEW.multipliedBy(2), b.maxRememberedNonces));
   }
 
   public static Builder builder() {
@@ -203,6 +203,7 @@ public final class EciEmulator implements AutoCloseable {
     private int port;
     private String regionId = "cn-hangzhou";
     private final Map<String, String> credentials = new LinkedHashMap<>();
+    private final Map<String, String> securityTokens = new LinkedHashMap<>();
     private Duration transitionDelay = Duration.ofMillis(300);
     private Duration terminalRetention = Duration.ofHours(1);
     private int maxContainerGroups = 20_000;
@@ -237,6 +238,17 @@ public final class EciEmulator implements AutoCloseable {
     public Builder credentials(String accessKeyId, String accessKeySecret) {
       Preconditions.checkArgument(!accessKeyId.isEmpty() && !accessKeySecret.isEmpty(), "empty credentials");
       credentials.put(accessKeyId, accessKeySecret);
+      return this;
+    }
+
+    /**
+     * Accepts this temporary (STS) key pair, only with its security token ({@code SecurityToken} in V1,
+     * {@code x-acs-security-token} in V3).
+     */
+    public Builder stsCredentials(String accessKeyId, String accessKeySecret, String securityToken) {
+      Preconditions.checkArgument(!securityToken.isEmpty(), "empty security token");
+      credentials(accessKeyId, accessKeySecret);
+      securityTokens.put(accessKeyId, securityToken);
       return this;
     }
 

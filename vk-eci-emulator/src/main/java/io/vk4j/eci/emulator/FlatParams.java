@@ -1,7 +1,6 @@
 package io.vk4j.eci.emulator;
 
 import com.google.common.collect.ImmutableList;
-import com.google.common.collect.ImmutableSortedMap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -219,9 +218,5 @@ final class FlatParams {
       byIndex.put(Integer.parseInt(e.getKey()), e.getValue());
     }
     return byIndex;
-  }
-
-  static ImmutableSortedMap<String, String> sorted(Map<String, String> flat) {
-    return ImmutableSortedMap.copyOf(flat);
   }
 }

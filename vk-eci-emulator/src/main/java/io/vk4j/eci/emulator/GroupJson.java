@@ -1,9 +1,11 @@
 package io.vk4j.eci.emulator;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Renders a group with the field names of DescribeContainerGroups and DescribeContainerGroupStatus. */
 final class GroupJson {
@@ -31,9 +33,6 @@ final class GroupJson {
     }
     if (g.failedTime != null) {
       m.put("FailedTime", Times.format(g.failedTime));
-    }
-    if (g.terminalAt != null) {
-      m.put("ExpiredTime", Times.format(g.terminalAt));
     }
     m.put("SpotStrategy", g.spec.raw.string("SpotStrategy").orElse("NoSpot"));
     g.spec.raw.string("SpotPriceLimit").ifPresent(v -> m.put("SpotPriceLimit", Double.parseDouble(v)));
@@ -130,9 +129,9 @@ final class GroupJson {
     return list;
   }
 
-  private static java.util.Optional<Map<String, Object>> probe(FlatParams p) {
+  private static Optional<Map<String, Object>> probe(FlatParams p) {
     if (p.isEmpty()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     Map<String, Object> m = new LinkedHashMap<>();
     for (String field : List.of("InitialDelaySeconds", "PeriodSeconds", "TimeoutSeconds", "SuccessThreshold", "FailureThreshold")) {
@@ -157,7 +156,7 @@ final class GroupJson {
       tcp.integer("Port").ifPresent(v -> t.put("Port", v));
       m.put("TcpSocket", t);
     }
-    return java.util.Optional.of(m);
+    return Optional.of(m);
   }
 
   /** The Kubernetes-like status object of DescribeContainerGroupStatus. */
@@ -202,7 +201,7 @@ final class GroupJson {
     };
   }
 
-  private static Map<String, Object> condition(String type, boolean status, java.time.Instant at) {
+  private static Map<String, Object> condition(String type, boolean status, Instant at) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("Type", type);
     c.put("Status", status ? "True" : "False");

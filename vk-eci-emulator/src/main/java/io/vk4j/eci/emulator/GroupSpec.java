@@ -5,12 +5,14 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSortedMap;
 import com.google.common.io.BaseEncoding;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 
 /** A checked CreateContainerGroup request: what the group was asked to be. */
@@ -138,7 +140,7 @@ final class GroupSpec {
             } catch (IllegalArgumentException e) {
               throw ApiException.invalidParameter(file.path() + ".Content", "must be Base64: " + e.getMessage());
             }
-            decoded.put(path, new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            decoded.put(path, new String(bytes, StandardCharsets.UTF_8));
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("Path", path);
             entry.put("Content", content);
@@ -242,7 +244,7 @@ final class GroupSpec {
     return all;
   }
 
-  private static Optional<Double> boxed(java.util.OptionalDouble d) {
+  private static Optional<Double> boxed(OptionalDouble d) {
     return d.isPresent() ? Optional.of(d.getAsDouble()) : Optional.empty();
   }
 

@@ -37,11 +37,13 @@ final class SignatureVerifier {
   }
 
   private final ImmutableMap<String, String> secretsByKeyId;
+  private final ImmutableMap<String, String> securityTokensByKeyId;
   private final Clock clock;
   private final NonceCache nonces;
 
-  SignatureVerifier(Map<String, String> secretsByKeyId, Clock clock, NonceCache nonces) {
+  SignatureVerifier(Map<String, String> secretsByKeyId, Map<String, String> securityTokensByKeyId, Clock clock, NonceCache nonces) {
     this.secretsByKeyId = ImmutableMap.copyOf(secretsByKeyId);
+    this.securityTokensByKeyId = ImmutableMap.copyOf(securityTokensByKeyId);
     this.clock = clock;
     this.nonces = nonces;
   }
@@ -75,6 +77,7 @@ final class SignatureVerifier {
       throw new ApiException(400, "InvalidSignatureVersion", "The signature version \"" + version + "\" is not supported; use 1.0.");
     }
     String secret = secretOf(keyId);
+    checkSecurityToken(keyId, params.get("SecurityToken"));
     checkTimestamp(timestamp);
     String expected = v1Signature(request.method(), params, secret);
     if (!constantTimeEquals(expected, signature)) {
@@ -101,6 +104,7 @@ final class SignatureVerifier {
       throw new ApiException(400, "IncompleteSignature", "The Authorization header must carry Credential, SignedHeaders and Signature.");
     }
     String secret = secretOf(keyId);
+    checkSecurityToken(keyId, request.header("x-acs-security-token").orElse(null));
     String timestamp = request.header("x-acs-date").orElseThrow(() -> new ApiException(400, "MissingTimestamp", "The x-acs-date header is missing."));
     String nonce = request.header("x-acs-signature-nonce").orElseThrow(() -> new ApiException(400, "MissingSignatureNonce", "The x-acs-signature-nonce header is missing."));
     String payloadHash = request.header("x-acs-content-sha256").orElseThrow(() -> new ApiException(400, "IncompleteSignature", "The x-acs-content-sha256 header is missing."));
@@ -172,6 +176,20 @@ final class SignatureVerifier {
       throw new ApiException(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
     }
     return secret;
+  }
+
+  /** A key issued with an STS token must present that token; a permanent key must present none. */
+  private void checkSecurityToken(String keyId, String presented) {
+    String expected = securityTokensByKeyId.get(keyId);
+    if (expected == null && presented != null && !presented.isEmpty()) {
+      throw new ApiException(400, "InvalidSecurityToken.MismatchWithAccessKey", "The security token does not belong to access key " + keyId + ".");
+    }
+    if (expected != null && (presented == null || presented.isEmpty())) {
+      throw new ApiException(400, "MissingSecurityToken", "Access key " + keyId + " is temporary (STS): the SecurityToken is mandatory.");
+    }
+    if (expected != null && !constantTimeEquals(expected, presented)) {
+      throw new ApiException(400, "InvalidSecurityToken.MismatchWithAccessKey", "The security token does not match access key " + keyId + ".");
+    }
   }
 
   private void checkTimestamp(String timestamp) {

@@ -54,6 +54,7 @@ class ContainerGroupLifecycleTest {
 
   @ParameterizedTest
   @EnumSource(SdkClient.Signature.class)
+  @SuppressWarnings("unchecked")
   void aGroupGoesThroughSchedulingAndPendingToRunningWithAnIp(SdkClient.Signature signature) throws Exception {
     SdkClient eci = new SdkClient(emulator, "ak", "sk", signature);
     Map<String, Object> nginx = container("nginx", "nginx:1.25");
@@ -68,11 +69,9 @@ class ContainerGroupLifecycleTest {
     assertThat(group).containsEntry("Status", "Running").containsEntry("ContainerGroupName", "web").containsEntry("VSwitchId", "vsw-test");
     assertThat((String) group.get("IntranetIp")).matches("10\\.\\d+\\.\\d+\\.\\d+");
     assertThat((String) group.get("ZoneId")).startsWith("cn-hangzhou-");
-    @SuppressWarnings("unchecked")
     Map<String, Object> c = ((List<Map<String, Object>>) group.get("Containers")).get(0);
     assertThat(c).containsEntry("Commands", List.of("nginx")).containsEntry("Args", List.of("-g", "daemon off;")).containsEntry("Ready", true);
     assertThat((Map<String, Object>) c.get("CurrentState")).containsEntry("State", "Running");
-    @SuppressWarnings("unchecked")
     List<Map<String, Object>> events = (List<Map<String, Object>>) group.get("Events");
     assertThat(events).extracting(e -> e.get("Reason")).contains("Scheduled", "Pulling", "Pulled", "Created", "Started");
   }

@@ -10,7 +10,7 @@ final class Requests {
 
   private Requests() {}
 
-  static Map<String, Object> create(String name, Map<String, String> tags, Map<String, Object>... containers) {
+  static Map<String, Object> create(String name, Map<String, String> tags, Map<String, Object> container) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("RegionId", "cn-hangzhou");
     p.put("ContainerGroupName", name);
@@ -22,7 +22,7 @@ final class Requests {
     if (!tagList.isEmpty()) {
       p.put("Tag", tagList);
     }
-    p.put("Container", List.of(containers));
+    p.put("Container", List.of(container));
     return p;
   }
 

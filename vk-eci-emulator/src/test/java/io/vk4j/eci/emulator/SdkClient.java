@@ -36,6 +36,10 @@ final class SdkClient {
   }
 
   SdkClient(EciEmulator emulator, String accessKeyId, String secret, Signature signature, int readTimeoutMillis) {
+    this(emulator, accessKeyId, secret, null, signature, readTimeoutMillis);
+  }
+
+  SdkClient(EciEmulator emulator, String accessKeyId, String secret, String securityToken, Signature signature, int readTimeoutMillis) {
     Config config = new Config()
         .setAccessKeyId(accessKeyId)
         .setAccessKeySecret(secret)
@@ -45,6 +49,9 @@ final class SdkClient {
         .setReadTimeout(readTimeoutMillis)
         .setConnectTimeout(5_000);
     this.signature = signature;
+    if (securityToken != null) {
+      config.setSecurityToken(securityToken);
+    }
     if (signature.v1) {
       config.setSignatureAlgorithm("v2");
     }

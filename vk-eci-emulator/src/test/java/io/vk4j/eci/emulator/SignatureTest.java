@@ -99,4 +99,18 @@ class SignatureTest {
       assertThat(new SdkClient(ahead, "ak", "sk", signature).call("DescribeContainerGroups", regionOnly())).containsKey("RequestId");
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(SdkClient.Signature.class)
+  void temporaryKeysNeedTheirSecurityToken(SdkClient.Signature signature) throws Exception {
+    try (EciEmulator sts = EciEmulator.builder().stsCredentials("STS.key", "sts-secret", "token-1").build().start()) {
+      assertThat(new SdkClient(sts, "STS.key", "sts-secret", "token-1", signature, 10_000).call("DescribeContainerGroups", regionOnly())).containsKey("RequestId");
+
+      Exception none = catchException(() -> new SdkClient(sts, "STS.key", "sts-secret", signature).call("DescribeContainerGroups", regionOnly()));
+      Exception wrong = catchException(() -> new SdkClient(sts, "STS.key", "sts-secret", "token-2", signature, 10_000).call("DescribeContainerGroups", regionOnly()));
+
+      assertThat(SdkClient.codeOf(none)).isEqualTo("MissingSecurityToken");
+      assertThat(SdkClient.codeOf(wrong)).isEqualTo("InvalidSecurityToken.MismatchWithAccessKey");
+    }
+  }
 }

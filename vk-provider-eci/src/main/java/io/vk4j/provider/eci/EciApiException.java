@@ -73,9 +73,15 @@ final class EciApiException extends Exception {
     return isThrottling() || isServerError() || isTransportError();
   }
 
+  /**
+   * The container group does not exist. ECI answers {@code InvalidContainerGroup.NotFound} or
+   * {@code InvalidParameter.NotFound}; codes that say the action, region or access key is unknown
+   * are not about the group.
+   */
   boolean isNotFound() {
-    return (code.endsWith(".NotFound") && code.contains("ContainerGroup")) || code.equals("ResourceNotFound")
-        || code.equals("ContainerGroupNotFound");
+    return code.endsWith("NotFound") && !isAuthProblem() && !code.startsWith("InvalidAction")
+        && !code.startsWith("InvalidRegion") && !code.startsWith("InvalidVSwitch")
+        && !code.startsWith("InvalidSecurityGroup");
   }
 
   boolean isIncorrectStatus() {

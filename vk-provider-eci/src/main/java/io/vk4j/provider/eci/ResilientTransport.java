@@ -9,9 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wraps a transport with what 3,000 pods need from a shared cloud API: a client-side rate limit,
- * retries with exponential backoff and jitter on throttling, server errors and lost
- * responses, and a {@link CircuitBreaker} so a failing endpoint is not hammered. Retrying a lost
+ * Wraps a transport with what 3,000 pods need from a shared cloud API: a client-side rate limit
+ * that halves when ECI throttles and climbs back as calls succeed, retries with exponential backoff
+ * and jitter on throttling, server errors and lost responses, and a {@link CircuitBreaker} so a
+ * failing endpoint (server errors, no response) is not hammered. Throttling does not open the
+ * circuit: the endpoint is alive and asks for less, which the lower rate gives it. Retrying a lost
  * {@code CreateContainerGroup} is safe because every create carries a ClientToken.
  */
 final class ResilientTransport implements EciTransport {
@@ -25,6 +27,8 @@ final class ResilientTransport implements EciTransport {
   private final Duration baseBackoff;
   private final Duration maxBackoff;
   private final Sleeper sleeper;
+  private final double maxQps;
+  private final double minQps;
 
   /** Pauses between attempts; replaced in tests. */
   interface Sleeper {
@@ -41,6 +45,8 @@ final class ResilientTransport implements EciTransport {
     this.baseBackoff = baseBackoff;
     this.maxBackoff = maxBackoff;
     this.sleeper = sleeper;
+    this.maxQps = qps;
+    this.minQps = Math.min(qps, 1.0);
   }
 
   @Override
@@ -59,6 +65,7 @@ final class ResilientTransport implements EciTransport {
       try {
         Map<String, Object> response = delegate.call(action, params, readTimeout);
         circuit.onSuccess();
+        recoverRate();
         return response;
       } catch (EciApiException e) {
         if (!e.isRetryable()) {
@@ -66,7 +73,11 @@ final class ResilientTransport implements EciTransport {
           circuit.onSuccess();
           throw e;
         }
-        circuit.onFailure();
+        if (e.isThrottling()) {
+          slowDown();
+        } else {
+          circuit.onFailure();
+        }
         last = e;
         if (attempt < maxAttempts) {
           Duration pause = backoff(attempt);
@@ -82,6 +93,27 @@ final class ResilientTransport implements EciTransport {
       }
     }
     throw last;
+  }
+
+  /** Current client-side limit, calls per second. */
+  double currentQps() {
+    return rateLimiter.getRate();
+  }
+
+  private void slowDown() {
+    double rate = rateLimiter.getRate();
+    if (rate > minQps) {
+      rateLimiter.setRate(Math.max(minQps, rate / 2));
+      LOG.info("ECI throttles: client-side limit lowered to {} calls/s", rateLimiter.getRate());
+    }
+  }
+
+  /** Additive increase: about 50 successes bring a halved rate back. */
+  private void recoverRate() {
+    double rate = rateLimiter.getRate();
+    if (rate < maxQps) {
+      rateLimiter.setRate(Math.min(maxQps, rate + maxQps / 100));
+    }
   }
 
   /** Equal jitter: random between half and all of the exponential bound, so retrying clients spread out. */

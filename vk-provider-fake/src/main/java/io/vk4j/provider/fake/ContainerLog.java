@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The log of one instance of a container: the last few lines it wrote, and whether it has ended.
@@ -47,7 +48,7 @@ final class ContainerLog {
    * The first kept line with a sequence number of at least {@code sequence}, waiting for it to be
    * written; null when the log has ended (or {@code stillWanted} turned false) before.
    */
-  synchronized Line awaitLine(long sequence, java.util.function.BooleanSupplier stillWanted)
+  synchronized Line awaitLine(long sequence, BooleanSupplier stillWanted)
       throws InterruptedException {
     while (sequence >= written && !ended && stillWanted.getAsBoolean()) {
       wait(1000);

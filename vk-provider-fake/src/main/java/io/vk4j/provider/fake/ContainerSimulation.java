@@ -159,7 +159,7 @@ final class ContainerSimulation {
       case TERMINATED -> new V1ContainerState().terminated(terminatedState());
     };
     boolean started = everStarted();
-    return new V1ContainerStatus()
+    V1ContainerStatus status = new V1ContainerStatus()
         .name(name)
         .image(image)
         .imageID(started ? imageId(image) : "")
@@ -169,6 +169,10 @@ final class ContainerSimulation {
         .ready(init ? state == State.TERMINATED && exitCode == 0 : state == State.RUNNING)
         .started(state == State.RUNNING)
         .restartCount(restartCount);
+    status.setAllocatedResources(null);
+    status.setAllocatedResourcesStatus(null);
+    status.setVolumeMounts(null);
+    return status;
   }
 
   private V1ContainerStateTerminated terminatedState() {

@@ -9,6 +9,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -103,6 +104,6 @@ public final class FakeProviderFactory implements ProviderFactory {
 
   /** {@code startDelay} becomes {@code VK4J_FAKE_START_DELAY}. */
   static String environmentName(String key) {
-    return "VK4J_FAKE_" + key.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT);
+    return "VK4J_FAKE_" + key.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
   }
 }

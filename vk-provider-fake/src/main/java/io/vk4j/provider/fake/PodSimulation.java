@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -277,7 +278,7 @@ final class PodSimulation {
   /** Applies a new spec: new metadata, and a restart of the containers whose image changed. */
   synchronized void update(V1Pod updated) {
     V1Pod owned = own(updated);
-    Map<String, String> images = new java.util.HashMap<>();
+    Map<String, String> images = new HashMap<>();
     for (V1Container container : owned.getSpec().getContainers()) {
       images.put(container.getName(), container.getImage());
     }
@@ -388,6 +389,13 @@ final class PodSimulation {
         .startTime(createdAt)
         .qosClass(qosClass)
         .conditions(conditions());
+    // the generated model starts every collection empty; drop those a kubelet leaves unset (thousands of pods)
+    built.setAllocatedResources(null);
+    built.setEphemeralContainerStatuses(null);
+    built.setHostIPs(null);
+    built.setInitContainerStatuses(null);
+    built.setNodeAllocatableResourceClaimStatuses(null);
+    built.setResourceClaimStatuses(null);
     List<V1ContainerStatus> statuses = new ArrayList<>(containers.length);
     for (ContainerSimulation container : containers) {
       statuses.add(container.status());
@@ -466,8 +474,11 @@ final class PodSimulation {
     int expected = epoch;
     next = provider.schedule(() -> {
       synchronized (this) {
-        if (epoch == expected && stage != Stage.TERMINAL) {
-          step.run();
+        if (epoch == expected) {
+          next = null; // do not keep a finished task per pod
+          if (stage != Stage.TERMINAL) {
+            step.run();
+          }
         }
       }
     }, delay);

@@ -2,6 +2,7 @@ package io.vk4j.provider.fake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1Node;
@@ -79,8 +80,8 @@ class FakeProviderCapacityTest {
           .containsEntry("memory", Quantity.fromString("256Gi"));
       assertThat(node.getStatus().getAllocatable()).isEqualTo(node.getStatus().getCapacity());
       assertThat(node.getStatus().getAddresses()).extracting(V1NodeAddress::getType, V1NodeAddress::getAddress)
-          .contains(org.assertj.core.groups.Tuple.tuple("InternalIP", "192.0.2.10"),
-              org.assertj.core.groups.Tuple.tuple("Hostname", "vk-fake"));
+          .contains(tuple("InternalIP", "192.0.2.10"),
+              tuple("Hostname", "vk-fake"));
       assertThat(node.getStatus().getNodeInfo().getOperatingSystem()).isEqualTo("linux");
       assertThat(node.getMetadata().getLabels()).containsEntry("type", "virtual-kubelet")
           .containsEntry("kubernetes.io/os", "linux");

@@ -19,6 +19,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +48,7 @@ class FakeProviderScriptingTest {
     return pod;
   }
 
-  private V1PodStatus awaitLast(V1Pod pod, java.util.function.Predicate<V1PodStatus> condition, String what) {
+  private V1PodStatus awaitLast(V1Pod pod, Predicate<V1PodStatus> condition, String what) {
     await(what + " for " + name(pod) + ", notified so far: " + recorder.containerStates(uid(pod)))
         .atMost(WAIT)
         .until(() -> recorder.last(uid(pod)) != null && condition.test(recorder.last(uid(pod))));
@@ -171,6 +172,7 @@ class FakeProviderScriptingTest {
     V1Pod hanging = create(Pods.pod(FakeAnnotations.HANG_ON_DELETE, "forever"));
     V1Pod normal = create(Pods.pod());
     awaitLast(hanging, s -> "Running".equals(s.getPhase()), "phase Running");
+    awaitLast(normal, s -> "Running".equals(s.getPhase()), "phase Running");
 
     provider.deletePod(ConformancePods.markedForDeletion(hanging, 30));
     provider.deletePod(ConformancePods.markedForDeletion(normal, 30));

@@ -71,7 +71,7 @@ public final class EventRecorder implements PodEventRecorder, AutoCloseable {
     this.host = host;
     this.writes = writes;
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
-    this.sender = new Thread(this::sendLoop, "vk-" + host + "-events");
+    this.sender = new Thread(this::sendLoop, host + "-events");
     this.sender.setDaemon(true);
     this.sender.start();
   }

@@ -72,7 +72,7 @@ public final class NodeController implements NodeChangeListener, AutoCloseable {
     this.writes = writes;
     this.settings = settings;
     this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "vk-" + settings.nodeName() + "-node");
+      Thread t = new Thread(r, settings.nodeName() + "-node");
       t.setDaemon(true);
       return t;
     });

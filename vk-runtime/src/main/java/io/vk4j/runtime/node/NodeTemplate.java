@@ -60,7 +60,11 @@ final class NodeTemplate {
       status.setAllocatable(new HashMap<>(status.getCapacity()));
     }
     List<V1NodeAddress> addresses = status.getAddresses() == null ? new ArrayList<>() : new ArrayList<>(status.getAddresses());
-    if (addresses.stream().noneMatch(a -> "InternalIP".equals(a.getType()))) {
+    if (settings.kubeletPort() > 0) {
+      // the API server reaches the kubelet API (logs, exec) at the InternalIP: it must be ours
+      addresses.removeIf(a -> "InternalIP".equals(a.getType()));
+      addresses.add(0, new V1NodeAddress().type("InternalIP").address(settings.internalIp()));
+    } else if (addresses.stream().noneMatch(a -> "InternalIP".equals(a.getType()))) {
       addresses.add(new V1NodeAddress().type("InternalIP").address(settings.internalIp()));
     }
     if (addresses.stream().noneMatch(a -> "Hostname".equals(a.getType()))) {

@@ -75,7 +75,7 @@ public final class PodController implements PodStatusListener, AutoCloseable {
     this.settings = settings;
     AtomicInteger timers = new AtomicInteger();
     this.timer = Executors.newScheduledThreadPool(1, r -> {
-      Thread t = new Thread(r, "vk-" + nodeName + "-pod-timer-" + timers.incrementAndGet());
+      Thread t = new Thread(r, nodeName + "-pod-timer-" + timers.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
@@ -133,7 +133,7 @@ public final class PodController implements PodStatusListener, AutoCloseable {
       return;
     }
     for (int i = 1; i <= settings.workers(); i++) {
-      Thread worker = new Thread(this::work, "vk-" + nodeName + "-pod-worker-" + i);
+      Thread worker = new Thread(this::work, nodeName + "-pod-worker-" + i);
       worker.setDaemon(true);
       workers.add(worker);
       worker.start();

@@ -182,6 +182,9 @@ final class PodReconciler {
   }
 
   private Outcome delete(V1Pod pod, PodRecord record) throws ApiException, InterruptedException {
+    if (record.removalSent) {
+      return Outcome.DONE; // the API server is removing it; its watch event follows
+    }
     OffsetDateTime deadline = pod.getMetadata().getDeletionTimestamp();
     boolean graceOver = !OffsetDateTime.now().isBefore(deadline);
     if (record.created && !record.deleted) {
@@ -209,6 +212,7 @@ final class PodReconciler {
     }
     if (stopped || graceOver) {
       writer.delete(pod);
+      record.removalSent = true;
       return Outcome.DONE;
     }
     Duration left = Duration.between(OffsetDateTime.now(), deadline);

@@ -15,6 +15,8 @@ final class PodRecord {
   int rejectedSpecHash;
   /** provider.deletePod succeeded. */
   boolean deleted;
+  /** The final delete (grace 0) was sent to the API server: the pod is going away. */
+  boolean removalSent;
   /** When the provider was first seen not to have a pod it should have (System.nanoTime), or 0. */
   long missingSince;
   /** When a progress-only status was first seen unwritten (System.nanoTime), or 0. */

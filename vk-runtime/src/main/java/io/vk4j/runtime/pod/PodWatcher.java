@@ -55,7 +55,7 @@ final class PodWatcher implements AutoCloseable {
     this.watchHttp = client.getHttpClient().newBuilder().readTimeout(Duration.ofMinutes(12)).build();
     this.fieldSelector = "spec.nodeName=" + nodeName;
     this.handler = handler;
-    this.thread = new Thread(this::run, "vk-" + nodeName + "-pod-watch");
+    this.thread = new Thread(this::run, nodeName + "-pod-watch");
     this.thread.setDaemon(true);
   }
 

@@ -107,7 +107,8 @@ public final class ApiClusterResources implements EnvSources {
   public Optional<String> rootCaCertificate(String namespace) throws ProviderException {
     return configMap(namespace, ROOT_CA_CONFIG_MAP)
         .map(V1ConfigMap::getData)
-        .map(data -> data.get("ca.crt"));
+        .map(data -> data.get("ca.crt"))
+        .filter(ca -> !ca.isBlank());
   }
 
   private interface Read<T> {

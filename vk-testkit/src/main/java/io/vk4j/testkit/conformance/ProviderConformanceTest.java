@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -467,6 +468,9 @@ public abstract class ProviderConformanceTest {
       assertThat(notified.getMetadata().getNamespace()).as("namespace of a pod notified for %s", what)
           .isEqualTo(namespace(pod));
       assertThat(notified.getMetadata().getName()).as("name of a pod notified for %s", what).isEqualTo(name(pod));
+      if (phase == null) {
+        fail("%s was notified with a status without phase: %s", what, notification.json());
+      }
       Integer phaseRank = PHASE_ORDER.get(phase);
       if (phaseRank == null) {
         continue; // Unknown may come at any time
@@ -508,7 +512,7 @@ public abstract class ProviderConformanceTest {
     for (Future<?> future : futures) {
       try {
         future.get(10, TimeUnit.MINUTES);
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         failures.add(String.valueOf(e.getCause()));
       }
     }

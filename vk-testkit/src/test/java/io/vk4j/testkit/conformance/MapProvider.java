@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The smallest provider that keeps the contract: pods run as soon as they are created and vanish
@@ -37,6 +38,7 @@ class MapProvider implements Provider {
 
   private final Set<Flaw> flaws;
   private final Map<String, V1Pod> pods = new ConcurrentHashMap<>();
+  private final List<V1Pod> duplicates = new CopyOnWriteArrayList<>();
 
   MapProvider(Flaw... flaws) {
     this.flaws = flaws.length == 0 ? EnumSet.noneOf(Flaw.class) : EnumSet.of(flaws[0], flaws);
@@ -46,13 +48,16 @@ class MapProvider implements Provider {
 
   @Override
   public void createPod(V1Pod pod) {
-    String key = key(pod) + (flaws.contains(Flaw.DUPLICATES_ON_RETRY) ? "#" + pods.size() : "");
+    String key = key(pod);
     if (pods.containsKey(key)) {
+      if (flaws.contains(Flaw.DUPLICATES_ON_RETRY)) {
+        duplicates.add(pod);
+      }
       return;
     }
     String phase = flaws.contains(Flaw.NEVER_RUNS) ? "Pending" : "Running";
     pod.setStatus(new V1PodStatus().phase(phase).containerStatuses(List.of(new V1ContainerStatus()
-        .name("main").restartCount(0).state(new V1ContainerState().running(new V1ContainerStateRunning())))));
+        .name("main").image("busybox:1.36").imageID("").ready(true).restartCount(0).state(new V1ContainerState().running(new V1ContainerStateRunning())))));
     pods.put(key, pod);
     changed(pod);
   }
@@ -89,7 +94,9 @@ class MapProvider implements Provider {
 
   @Override
   public List<V1Pod> listPods() {
-    return new ArrayList<>(pods.values());
+    List<V1Pod> all = new ArrayList<>(pods.values());
+    all.addAll(duplicates);
+    return all;
   }
 
   private static String key(V1Pod pod) {
