@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # The runtime benchmark (issue 3 §8): N pods (default 3000) on one virtual node with the in-memory
-# provider, against $KUBECONFIG or the local control plane. Prints one table; see docs/benchmark.md.
+# provider. Prints one table; see docs/benchmark.md.
 #
 #   scripts/benchmark.sh [N] [--concurrency C] [--workers W] [--quiet-seconds S]
+#
+# With $KUBECONFIG set it runs against that cluster. Otherwise it starts a PRIVATE etcd and
+# kube-apiserver from the local control plane's binaries (scripts/control-plane.sh build), on free
+# ports in a temporary directory, and stops exactly those at the end: thousands of pods would
+# otherwise load the shared control plane that tests use, and the benchmark would measure their
+# load too. Pods are bound by nodeName, so it needs no scheduler or controller manager.
 #
 # Not a test: it takes several minutes and measures speed, which tests never assert.
 set -euo pipefail
@@ -10,10 +16,85 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 say() { echo "[benchmark] $*" >&2; }
 
+PRIVATE_DIR=
+PIDS=()
+cleanup() {
+  local pid
+  for pid in ${PIDS[@]+"${PIDS[@]}"}; do kill "$pid" 2>/dev/null || true; done
+  for pid in ${PIDS[@]+"${PIDS[@]}"}; do wait "$pid" 2>/dev/null || true; done
+  [ -n "$PRIVATE_DIR" ] && rm -rf "$PRIVATE_DIR"
+  return 0
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+free_port() { # a port nothing listens on, from a range the shared control plane does not use
+  local port
+  for _ in $(seq 1 50); do
+    port=$((20000 + RANDOM % 20000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && \
+       ! (exec 3<>"/dev/tcp/127.0.0.1/$((port + 1))") 2>/dev/null; then
+      echo "$port"; return 0
+    fi
+  done
+  say "no free port found"; return 1
+}
+
+start_private_control_plane() {
+  "$ROOT/scripts/control-plane.sh" install
+  "$ROOT/scripts/control-plane.sh" build
+  local bin=${VK4J_CACHE:-$HOME/.cache/vk4j}/kubernetes-1.20.2/bin
+  PRIVATE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/vk4j-bench-cp.XXXXXX")
+  local dir=$PRIVATE_DIR etcd_port api_port token
+  etcd_port=$(free_port); api_port=$(free_port)
+  mkdir -p "$dir/etcd" "$dir/certs"
+  openssl genrsa -out "$dir/sa.key" 2048 2>/dev/null
+  openssl rsa -in "$dir/sa.key" -pubout -out "$dir/sa.pub" 2>/dev/null
+  token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  echo "$token,admin,admin,system:masters" >"$dir/tokens.csv"
+  cat >"$dir/kubeconfig" <<KCFG
+apiVersion: v1
+kind: Config
+clusters:
+- name: vk4j-bench
+  cluster: {server: "https://127.0.0.1:$api_port", insecure-skip-tls-verify: true}
+users:
+- name: admin
+  user: {token: "$token"}
+contexts:
+- name: vk4j-bench
+  context: {cluster: vk4j-bench, user: admin}
+current-context: vk4j-bench
+KCFG
+  say "private control plane in $dir (etcd :$etcd_port, kube-apiserver :$api_port)"
+  etcd --data-dir "$dir/etcd" --name bench --quota-backend-bytes=4294967296 \
+    --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
+    --listen-peer-urls "http://127.0.0.1:$((etcd_port + 1))" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$((etcd_port + 1))" \
+    --initial-cluster "bench=http://127.0.0.1:$((etcd_port + 1))" >"$dir/etcd.log" 2>&1 &
+  PIDS+=($!)
+  "$bin/kube-apiserver" --etcd-servers="http://127.0.0.1:$etcd_port" \
+    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$api_port" --insecure-port=0 \
+    --cert-dir="$dir/certs" --service-account-key-file="$dir/sa.pub" \
+    --service-account-signing-key-file="$dir/sa.key" --service-account-issuer=https://kubernetes.default.svc \
+    --token-auth-file="$dir/tokens.csv" --authorization-mode=RBAC --service-cluster-ip-range=10.0.0.0/24 \
+    --max-requests-inflight=2000 --max-mutating-requests-inflight=1000 >"$dir/kube-apiserver.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 240); do
+    curl -ksf --max-time 5 -H "Authorization: Bearer $token" "https://127.0.0.1:$api_port/readyz" >/dev/null 2>&1 \
+      && { KCFG=$dir/kubeconfig; return 0; }
+    sleep 0.5
+  done
+  say "the private kube-apiserver did not become ready; log: $dir/kube-apiserver.log"
+  tail -20 "$dir/kube-apiserver.log" >&2
+  return 1
+}
+
 if [ -n "${KUBECONFIG:-}" ]; then
   KCFG=${KUBECONFIG%%:*}
 else
-  KCFG=$("$ROOT/scripts/control-plane.sh" start | tail -n 1)
+  start_private_control_plane
 fi
 
 if [ ! -d "$HOME/.m2/repository/io/vk4j/vk-runtime" ]; then
@@ -23,6 +104,6 @@ fi
 
 say "kubeconfig: $KCFG"
 cd "$ROOT"
-exec mvn -B -q -pl examples test-compile exec:exec \
+mvn -B -q -pl examples test-compile exec:exec \
   -Dexec.executable=java -Dexec.classpathScope=test \
   -Dexec.args="-Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp %classpath io.vk4j.examples.bench.RuntimeBenchmark $KCFG $*"

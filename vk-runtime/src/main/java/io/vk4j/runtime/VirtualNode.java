@@ -102,7 +102,7 @@ public final class VirtualNode implements AutoCloseable {
     started = true;
     TokenBucket writes = new TokenBucket(options.clientQps(), options.clientBurst());
     events = new EventRecorder(apiClient, "vk4j", nodeName, options.eventQueueCapacity(), writes);
-    ApiClusterResources resources = new ApiClusterResources(apiClient, Duration.ofSeconds(5), 1024);
+    ApiClusterResources resources = new ApiClusterResources(apiClient, Duration.ofSeconds(5), Duration.ofSeconds(30), 1024);
     ProviderContext.Builder context = ProviderContext.builder()
         .nodeName(nodeName)
         .configFile(providerConfig)

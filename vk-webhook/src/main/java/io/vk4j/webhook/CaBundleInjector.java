@@ -61,7 +61,7 @@ final class CaBundleInjector {
         }
       }
       if (patch.size() == 1) {
-        LOG.info("caBundle of MutatingWebhookConfiguration {} already trusts our CA", configurationName);
+        LOG.debug("caBundle of MutatingWebhookConfiguration {} already trusts our CA", configurationName);
         return;
       }
       try {

@@ -25,6 +25,8 @@ final class WebhookApp implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(WebhookApp.class);
   private static final Duration CA_RETRY = Duration.ofSeconds(5);
+  /** The configuration may be re-created or re-applied: check that it still trusts us now and then. */
+  private static final Duration CA_RECHECK = Duration.ofMinutes(1);
 
   /** Everything {@link #start} needs besides the API client. */
   @Value.Immutable
@@ -183,13 +185,18 @@ final class WebhookApp implements AutoCloseable {
     background.execute(new Runnable() {
       @Override
       public void run() {
+        Duration next = CA_RECHECK;
         try {
           injector.inject(certificates.ca());
           caInjected = true;
         } catch (Exception e) {
           LOG.warn("cannot write our CA into the MutatingWebhookConfiguration yet ({}); retrying in {} s",
-              e.getMessage(), CA_RETRY.toSeconds());
-          background.schedule(this, CA_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+              e instanceof io.kubernetes.client.openapi.ApiException api ? "HTTP " + api.getCode() : e.toString(),
+              CA_RETRY.toSeconds());
+          next = CA_RETRY;
+        }
+        if (!background.isShutdown()) {
+          background.schedule(this, next.toMillis(), TimeUnit.MILLISECONDS);
         }
       }
     });

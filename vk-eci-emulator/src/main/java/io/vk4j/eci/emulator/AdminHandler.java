@@ -26,10 +26,10 @@ final class AdminHandler {
   void handle(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getRawPath().substring(PREFIX.length());
     String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-    Map<String, String> q = RpcRequest.decodeForm(exchange.getRequestURI().getRawQuery(), "query string");
     Map<String, Object> out = new LinkedHashMap<>();
     int status = 200;
     try {
+      Map<String, String> q = RpcRequest.decodeForm(exchange.getRequestURI().getRawQuery(), "query string");
       if (method.equals("GET")) {
         switch (path) {
           case "health" -> out.put("status", "ok");
@@ -54,8 +54,9 @@ final class AdminHandler {
           case "faults/restock" -> faults.restock(required(q, "zone"));
           case "faults/clear" -> faults.clear();
           case "calls/reset" -> emulator.resetCallCounts();
+          case "exit" -> emulator.exitContainer(required(q, "group"), required(q, "container"), intParam(q, "code"));
           case "restart" -> emulator.restartLater();
-          default -> throw new IllegalArgumentException("unknown POST " + PREFIX + path + "; try faults/throttle, faults/rate-limit, faults/error, faults/delay-response, faults/delay-request, faults/no-stock, faults/restock, faults/clear, calls/reset, restart");
+          default -> throw new IllegalArgumentException("unknown POST " + PREFIX + path + "; try faults/throttle, faults/rate-limit, faults/error, faults/delay-response, faults/delay-request, faults/no-stock, faults/restock, faults/clear, calls/reset, exit, restart");
         }
         out.put("ok", true);
         out.put("ZonesWithoutStock", new ArrayList<>(faults.zonesWithoutStock()));
@@ -63,7 +64,7 @@ final class AdminHandler {
       } else {
         throw new IllegalArgumentException("use GET or POST");
       }
-    } catch (IllegalArgumentException | NullPointerException | ApiException e) {
+    } catch (IllegalArgumentException | IllegalStateException | NullPointerException | ApiException e) {
       status = 400;
       out.clear();
       out.put("ok", false);

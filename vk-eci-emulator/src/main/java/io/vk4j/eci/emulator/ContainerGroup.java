@@ -225,7 +225,8 @@ final class ContainerGroup {
   }
 
   private void containerExited(ContainerRuntime c, Instant at) {
-    int code = c.spec.exitCode;
+    int code = c.orderedExitCode != null ? c.orderedExitCode : c.spec.exitCode;
+    c.orderedExitCode = null;
     c.terminate(at, code, code == 0 ? "Completed" : "Error", null);
     boolean restart = restartPolicy.equals("Always") || (restartPolicy.equals("OnFailure") && code != 0);
     if (restart) {

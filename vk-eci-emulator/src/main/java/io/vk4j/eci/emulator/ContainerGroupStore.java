@@ -204,6 +204,22 @@ final class ContainerGroupStore {
     advanceAll();
   }
 
+  /** Makes a running container exit now with {@code exitCode}; the group's restart policy applies. */
+  synchronized void exitContainer(String id, String containerName, int exitCode) {
+    Instant now = advanceAll();
+    ContainerGroup group = groups.get(id);
+    if (group == null) {
+      throw new IllegalArgumentException("no container group " + id);
+    }
+    ContainerRuntime container = group.container(containerName);
+    if (container == null || container.init || !container.current.state.equals("Running")) {
+      throw new IllegalStateException("container " + containerName + " of " + id + " is not a running container");
+    }
+    container.exitAt = now;
+    container.orderedExitCode = exitCode;
+    advanceAll();
+  }
+
   /** Brings every group to now: applies due transitions, removes deleted groups, purges old terminal ones. */
   synchronized Instant advanceAll() {
     Instant now = clock.instant();

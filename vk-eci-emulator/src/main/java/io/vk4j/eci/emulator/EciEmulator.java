@@ -39,6 +39,13 @@ public final class EciEmulator implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EciEmulator.class);
 
+  static {
+    // The JDK server leaves Nagle on by default, which adds delayed-ACK pauses to small responses.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   /** Access key used when the builder names none. */
   public static final String DEFAULT_ACCESS_KEY_ID = "emulator-access-key";
   /** Secret of {@link #DEFAULT_ACCESS_KEY_ID}. */
@@ -164,6 +171,19 @@ public final class EciEmulator implements AutoCloseable {
 
   public Optional<ContainerGroupSnapshot> containerGroup(String id) {
     return store.locked(() -> store.find(id).map(ContainerGroupSnapshot::of));
+  }
+
+  /**
+   * Makes a running container exit now, as if its process ended with {@code exitCode}: with restart policy
+   * Always (or OnFailure and a non-zero code) it restarts, otherwise it stays Terminated and the group
+   * ends Succeeded or Failed once every container has.
+   *
+   * @throws IllegalArgumentException if there is no such group
+   * @throws IllegalStateException if the container is not running
+   */
+  public void exitContainer(String containerGroupId, String containerName, int exitCode) {
+    Preconditions.checkArgument(exitCode >= 0 && exitCode <= 255, "exitCode must be 0..255: %s", exitCode);
+    store.exitContainer(containerGroupId, containerName, exitCode);
   }
 
   /** Requests received for {@code action} since start or the last reset, whatever their outcome. */

@@ -50,7 +50,7 @@ final class GroupSpec {
     FlatParams p = FlatParams.of(flat);
     this.raw = p;
     this.name = p.required("ContainerGroupName");
-    if (!name.matches("[a-z0-9]([-a-z0-9]{0,126}[a-z0-9])?")) {
+    if (!name.matches("[a-z0-9][-a-z0-9]{0,126}[a-z0-9]")) {
       throw ApiException.invalidParameter("ContainerGroupName", "2 to 128 lower-case letters, digits and hyphens, not starting or ending with a hyphen: " + name);
     }
     this.restartPolicy = p.string("RestartPolicy").orElse("Always");

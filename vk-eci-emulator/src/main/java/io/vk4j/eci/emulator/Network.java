@@ -4,15 +4,14 @@ import com.google.common.net.InetAddresses;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The vSwitches the emulator knows: each in a zone with a CIDR block from which group IPs are handed out.
- * A vSwitch that was not configured is made up on first use: a zone derived from its id and the next free
- * 10.N.0.0/16 block. Guarded by the store's lock.
+ * A vSwitch that was not configured is made up on first use: a zone derived from its id and the next
+ * 10.N.0.0/16 block from 10.100.0.0/16 on (declare vSwitches to choose their blocks). Guarded by the store's lock.
  */
 final class Network {
 
@@ -68,7 +67,7 @@ final class Network {
 
   private final String regionId;
   private final Map<String, VSwitch> vSwitches = new LinkedHashMap<>();
-  private final Map<String, Integer> madeUp = new HashMap<>();
+  private int madeUp;
 
   Network(String regionId, Map<String, String[]> configured) {
     this.regionId = regionId;
@@ -77,9 +76,8 @@ final class Network {
 
   VSwitch vSwitch(String id) {
     return vSwitches.computeIfAbsent(id, key -> {
-      int n = vSwitches.size() + madeUp.size() + 1;
-      madeUp.put(key, n);
-      return new VSwitch(key, derivedZone(key), "10." + (n % 250 + 1) + ".0.0/16");
+      int n = madeUp++;
+      return new VSwitch(key, derivedZone(key), "10." + (100 + n % 150) + ".0.0/16");
     });
   }
 

@@ -5,6 +5,7 @@ import static io.vk4j.eci.emulator.Requests.create;
 import static io.vk4j.eci.emulator.Requests.region;
 import static io.vk4j.eci.emulator.Requests.with;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchException;
 
 import java.time.Duration;
@@ -177,5 +178,22 @@ class ContainerExitTest {
     List<Map<String, Object>> changed = (List<Map<String, Object>>) eci.call("DescribeContainerGroupStatus", region("SinceSecond", 60)).get("Data");
 
     assertThat(changed).extracting(d -> d.get("ContainerGroupId")).containsExactly(late).doesNotContain(early);
+  }
+
+  @Test
+  void testsCanMakeARunningContainerExit() throws Exception {
+    String never = (String) eci.call("CreateContainerGroup", with(create("ordered-exit", Map.of(), container("app", "nginx")), "RestartPolicy", "Never")).get("ContainerGroupId");
+    String always = (String) eci.call("CreateContainerGroup", create("ordered-restart", Map.of(), container("app", "nginx"))).get("ContainerGroupId");
+    clock.advance(Duration.ofSeconds(2));
+
+    emulator.exitContainer(never, "app", 137);
+    emulator.exitContainer(always, "app", 0);
+
+    assertThat(status(never)).isEqualTo("Failed");
+    assertThat(emulator.containerGroup(never).orElseThrow().containers().get(0).exitCode()).contains(137);
+    assertThat(status(always)).isEqualTo("Running");
+    assertThat(emulator.containerGroup(always).orElseThrow().containers().get(0).restartCount()).isEqualTo(1);
+    assertThatThrownBy(() -> emulator.exitContainer(never, "app", 1)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> emulator.exitContainer("eci-none", "app", 1)).isInstanceOf(IllegalArgumentException.class);
   }
 }

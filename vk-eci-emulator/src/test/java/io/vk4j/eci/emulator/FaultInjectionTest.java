@@ -197,4 +197,24 @@ class FaultInjectionTest {
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.body()).contains("calls is not an integer");
   }
+
+  @Test
+  void theAdminEndpointRestartsTheServerAndEndsContainers() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String id = (String) eci.call("CreateContainerGroup", with(createIn("admin", "vsw-a"), "RestartPolicy", "Never")).get("ContainerGroupId");
+
+    HttpResponse<String> exit = http.send(HttpRequest.newBuilder(URI.create("http://" + emulator.endpoint() + "/_emulator/exit?group=" + id + "&container=app&code=2"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> again = http.send(HttpRequest.newBuilder(URI.create("http://" + emulator.endpoint() + "/_emulator/exit?group=" + id + "&container=app&code=2"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> restart = http.send(HttpRequest.newBuilder(URI.create("http://" + emulator.endpoint() + "/_emulator/restart"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(exit.statusCode()).isEqualTo(200);
+    assertThat(again.statusCode()).isEqualTo(400);
+    assertThat(again.body()).contains("not a running container");
+    assertThat(restart.statusCode()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> eci.call("DescribeContainerGroups", region("Status", "Failed")).get("TotalCount") != null);
+    assertThat(emulator.containerGroup(id).orElseThrow().status()).isEqualTo("Failed");
+  }
 }

@@ -113,4 +113,16 @@ class SignatureTest {
       assertThat(SdkClient.codeOf(wrong)).isEqualTo("InvalidSecurityToken.MismatchWithAccessKey");
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(SdkClient.Signature.class)
+  void valuesWithCharactersThatNeedEncodingAreSignedAlike(SdkClient.Signature signature) throws Exception {
+    SdkClient eci = new SdkClient(emulator, "ak", "sk", signature);
+    String tricky = "a b*c~d+e/f=g&h%i é中文!'()\"{}[]";
+
+    Map<String, Object> body = eci.call("DescribeContainerGroups", Map.of("RegionId", "cn-hangzhou", "ContainerGroupName", tricky,
+        "Tag", java.util.List.of(Map.of("Key", tricky, "Value", ""))));
+
+    assertThat(((Number) body.get("TotalCount")).intValue()).isZero();
+  }
 }

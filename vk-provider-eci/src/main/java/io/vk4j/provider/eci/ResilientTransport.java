@@ -29,6 +29,7 @@ final class ResilientTransport implements EciTransport {
   private final Sleeper sleeper;
   private final double maxQps;
   private final double minQps;
+  private final java.util.concurrent.atomic.AtomicLong lastSlowDownNanos = new java.util.concurrent.atomic.AtomicLong();
 
   /** Pauses between attempts; replaced in tests. */
   interface Sleeper {
@@ -100,7 +101,13 @@ final class ResilientTransport implements EciTransport {
     return rateLimiter.getRate();
   }
 
+  /** Multiplicative decrease, at most once a second: concurrent throttled calls are one signal. */
   private void slowDown() {
+    long now = System.nanoTime();
+    long last = lastSlowDownNanos.get();
+    if (last != 0 && now - last < 1_000_000_000L || !lastSlowDownNanos.compareAndSet(last, now)) {
+      return;
+    }
     double rate = rateLimiter.getRate();
     if (rate > minQps) {
       rateLimiter.setRate(Math.max(minQps, rate / 2));
@@ -108,11 +115,11 @@ final class ResilientTransport implements EciTransport {
     }
   }
 
-  /** Additive increase: about 50 successes bring a halved rate back. */
+  /** Additive increase: about 10 successes bring a halved rate back. */
   private void recoverRate() {
     double rate = rateLimiter.getRate();
     if (rate < maxQps) {
-      rateLimiter.setRate(Math.min(maxQps, rate + maxQps / 100));
+      rateLimiter.setRate(Math.min(maxQps, rate + maxQps / 20));
     }
   }
 

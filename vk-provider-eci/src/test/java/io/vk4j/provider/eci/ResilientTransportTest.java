@@ -110,7 +110,7 @@ class ResilientTransportTest {
     assertThat(circuit.openSince()).isEmpty();
     assertThat(transport.currentQps()).isLessThan(1000);
     double lowered = transport.currentQps();
-    for (int i = 0; i < 20; i++) {
+    for (int i = 0; i < 5; i++) {
       transport.call("DescribeContainerGroups", Map.of(), Duration.ofSeconds(1));
     }
     assertThat(transport.currentQps()).isGreaterThan(lowered);

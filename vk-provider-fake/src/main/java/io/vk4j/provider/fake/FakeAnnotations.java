@@ -28,6 +28,15 @@ public final class FakeAnnotations {
   /** {@code createPod} fails with a retryable error this many times for this pod UID, then succeeds. */
   public static final String FAIL_CREATE_TIMES = PREFIX + "fail-create-times";
 
+  /** The retry-after (a duration) of the failures of {@link #FAIL_CREATE_TIMES}; none by default. */
+  public static final String FAIL_CREATE_RETRY_AFTER = PREFIX + "fail-create-retry-after";
+
+  /**
+   * The pod vanishes from the backend this long (a duration) after it was created, without a
+   * terminal status, as when a backend reclaims an instance behind the runtime's back.
+   */
+  public static final String VANISH_AFTER = PREFIX + "vanish-after";
+
   /**
    * On delete the pod keeps running this long (a duration) before it stops; {@code forever} (or
    * {@code true}) keeps it running until the provider is closed.

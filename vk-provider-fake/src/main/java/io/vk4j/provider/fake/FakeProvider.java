@@ -71,6 +71,7 @@ public final class FakeProvider
   private final AtomicInteger active = new AtomicInteger();
   private volatile PodStatusListener listener = pod -> { };
   private volatile boolean closed;
+  private volatile boolean reachable = true;
 
   public FakeProvider() {
     this(FakeProviderOptions.defaults());
@@ -186,7 +187,8 @@ public final class FakeProvider
     int left = failuresLeft.merge(uid, script.failCreateTimes(), (remaining, ignored) -> remaining - 1);
     if (left > 0) {
       throw new RetryableException("FakeTransientFailure", "scripted transient failure, " + (left - 1)
-          + " more to come (annotation " + FakeAnnotations.FAIL_CREATE_TIMES + ")");
+          + " more to come (annotation " + FakeAnnotations.FAIL_CREATE_TIMES + ")",
+          script.failCreateRetryAfter(), null);
     }
   }
 
@@ -305,6 +307,15 @@ public final class FakeProvider
     checkOpen();
   }
 
+  /**
+   * Simulates an outage of the backend: while unreachable, {@link #ping()}, {@link #createPod},
+   * {@link #updatePod} and {@link #deletePod} throw a {@link RetryableException} with reason
+   * {@code BackendUnreachable}. Pods already running keep running.
+   */
+  public void setReachable(boolean reachable) {
+    this.reachable = reachable;
+  }
+
   @Override
   public InputStream containerLogs(ContainerRef ref, ContainerLogOptions logOptions) throws ProviderException {
     PodSimulation.ContainerView container = container(ref);
@@ -377,6 +388,9 @@ public final class FakeProvider
     if (closed) {
       throw new ProviderException("ProviderClosed", "the fake provider is closed");
     }
+    if (!reachable) {
+      throw new RetryableException("BackendUnreachable", "the fake backend is unreachable (setReachable(false))");
+    }
   }
 
   // --- called by the simulations
@@ -420,6 +434,11 @@ public final class FakeProvider
   void release(PodSimulation simulation) {
     active.decrementAndGet();
     ipPool.release(simulation.podIp);
+  }
+
+  /** Forgets a pod at once, without a word: it vanished from the backend. */
+  void vanish(PodSimulation simulation) {
+    pods.remove(key(simulation.namespace, simulation.name), simulation);
   }
 
   /** Forgets a deleted, terminal pod after the retention, unless a successor replaced it. */

@@ -23,7 +23,7 @@ import java.util.function.BiConsumer;
  */
 public final class FakeProviderFactory implements ProviderFactory {
 
-  /** Option name to how its text is applied, in documentation order. */
+  /** Option name to how its text is applied, sorted by name for the error message. */
   private static final Map<String, BiConsumer<FakeProviderOptions.Builder, String>> KEYS = new TreeMap<>(Map.ofEntries(
       Map.entry("startDelay", (b, v) -> b.startDelay(Durations.parse(v))),
       Map.entry("createLatency", (b, v) -> b.createLatency(Durations.parse(v))),

@@ -14,13 +14,15 @@ record PodScript(
     String failCreateReason,
     String failCreateMessage,
     int failCreateTimes,
+    Duration failCreateRetryAfter,
+    Duration vanishAfter,
     Duration hangOnDelete,
     List<String> logLines) {
 
   /** {@link #hangOnDelete()} of a pod that never stops after delete. */
   static final Duration FOREVER = ChronoUnit.FOREVER.getDuration();
 
-  static final PodScript NONE = new PodScript(null, null, 0, null, null, 0, null, List.of());
+  static final PodScript NONE = new PodScript(null, null, 0, null, null, 0, null, null, null, List.of());
 
   /** @throws InvalidInputException naming the annotation and what a valid value looks like */
   static PodScript of(Map<String, String> annotations) throws InvalidInputException {
@@ -39,6 +41,8 @@ record PodScript(
         failReason == null ? null : failReason.trim(),
         annotations.get(FakeAnnotations.FAIL_CREATE_MESSAGE),
         integer(annotations, FakeAnnotations.FAIL_CREATE_TIMES, 0, Integer.MAX_VALUE),
+        duration(annotations, FakeAnnotations.FAIL_CREATE_RETRY_AFTER),
+        duration(annotations, FakeAnnotations.VANISH_AFTER),
         hang(annotations.get(FakeAnnotations.HANG_ON_DELETE)),
         log == null ? List.of() : log.lines().toList());
   }

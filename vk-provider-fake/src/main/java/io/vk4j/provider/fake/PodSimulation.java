@@ -77,6 +77,13 @@ final class PodSimulation {
       containers[i] = new ContainerSimulation(uid, mains.get(i).getName(), mains.get(i).getImage(), false, waitingReason);
     }
     this.pod = own(pod);
+    // the first status exists before the pod is visible to other threads
+    createdAt = provider.now();
+    readyChangedAt = createdAt;
+    if (initContainers.length == 0) {
+      initializedAt = createdAt;
+    }
+    status = buildStatus();
   }
 
   /** Drops what the backend never needs (managed fields are large) and fills the deferred env. */
@@ -87,14 +94,20 @@ final class PodSimulation {
     return given;
   }
 
+  /** Reports the first status and starts the clock. */
   synchronized void start() {
-    createdAt = provider.now();
-    readyChangedAt = createdAt;
-    if (initContainers.length == 0) {
-      initializedAt = createdAt;
-    }
-    publish();
+    provider.notifyStatus(snapshot());
     schedule(startDelay(), this::advance);
+    if (script.vanishAfter() != null) {
+      provider.schedule(this::vanish, script.vanishAfter());
+    }
+  }
+
+  /** Gone from the backend behind the runtime's back: no terminal status, no more answers. */
+  private synchronized void vanish() {
+    close();
+    release();
+    provider.vanish(this);
   }
 
   private Duration startDelay() {

@@ -19,10 +19,20 @@ import io.kubernetes.client.openapi.models.V1PodStatus;
 import io.vk4j.api.InvalidInputException;
 import io.vk4j.api.NotFoundException;
 import io.vk4j.api.ProviderException;
+import io.vk4j.api.RetryableException;
 import io.vk4j.testkit.conformance.ConformancePods;
+import io.vk4j.api.ContainerLogOptions;
+import io.vk4j.api.ContainerRef;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -262,6 +272,53 @@ class FakeProviderLifecycleTest {
     List<V1PodStatus> statuses = recorder.statuses(uid(pod));
     assertThat(statuses).hasSize(2);
     assertThat(statuses.get(0)).isNotEqualTo(statuses.get(1));
+  }
+
+  @Test
+  void anUnreachableBackendFailsRetryablyAndKeepsItsPods() throws Exception {
+    V1Pod running = Pods.pod();
+    provider.createPod(ConformancePods.copy(running));
+
+    provider.setReachable(false);
+
+    assertThatThrownBy(() -> provider.ping()).isInstanceOfSatisfying(RetryableException.class,
+        e -> assertThat(e.reason()).isEqualTo("BackendUnreachable"));
+    assertThatThrownBy(() -> provider.createPod(Pods.pod())).isInstanceOf(RetryableException.class);
+    assertThatThrownBy(() -> provider.deletePod(ConformancePods.markedForDeletion(running, 30)))
+        .isInstanceOf(RetryableException.class);
+    assertThat(provider.getPod(ns(running), name(running))).isPresent();
+    provider.setReachable(true);
+    provider.ping();
+    provider.deletePod(ConformancePods.markedForDeletion(running, 30));
+    assertThat(provider.getPodStatus(ns(running), name(running)).orElseThrow().getPhase()).isIn("Succeeded", "Failed");
+  }
+
+  @Test
+  void closeEndsFollowedLogsAndLeavesAGivenSchedulerRunning() throws Exception {
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    try {
+      FakeProvider own = new FakeProvider(FakeProviderOptions.builder().startDelay(Duration.ZERO).scheduler(scheduler).build());
+      V1Pod pod = Pods.pod();
+      own.createPod(ConformancePods.copy(pod));
+      await().atMost(WAIT).until(() -> "Running".equals(own.getPodStatus(ns(pod), name(pod)).orElseThrow().getPhase()));
+      InputStream follow = own.containerLogs(ContainerRef.of(ns(pod), name(pod), "main"),
+          ContainerLogOptions.builder().follow(true).build());
+      CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
+        try (follow) {
+          return follow.readAllBytes();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+
+      own.close();
+
+      await().atMost(WAIT).until(read::isDone);
+      assertThat(new String(read.join(), StandardCharsets.UTF_8)).startsWith("fake container main started");
+      assertThat(scheduler.isShutdown()).isFalse();
+    } finally {
+      scheduler.shutdownNow();
+    }
   }
 
   @Test

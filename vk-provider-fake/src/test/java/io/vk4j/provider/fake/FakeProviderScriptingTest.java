@@ -156,6 +156,28 @@ class FakeProviderScriptingTest {
   }
 
   @Test
+  void failCreateRetryAfterIsTheHintOfTheScriptedFailures() {
+    V1Pod pod = Pods.pod(FakeAnnotations.FAIL_CREATE_TIMES, "1", FakeAnnotations.FAIL_CREATE_RETRY_AFTER, "3s");
+
+    assertThatThrownBy(() -> provider.createPod(ConformancePods.copy(pod)))
+        .isInstanceOfSatisfying(RetryableException.class,
+            e -> assertThat(e.retryAfter()).contains(Duration.ofSeconds(3)));
+  }
+
+  @Test
+  void vanishAfterMakesThePodDisappearWithoutATerminalStatus() throws Exception {
+    V1Pod pod = create(Pods.pod(FakeAnnotations.VANISH_AFTER, "200ms"));
+    int freeIps = provider.freePodIps();
+
+    await("the pod to vanish").atMost(WAIT).until(() -> provider.getPod(ns(pod), name(pod)).isEmpty());
+
+    assertThat(provider.listPods()).isEmpty();
+    assertThat(provider.freePodIps()).isEqualTo(freeIps + 1);
+    assertThat(recorder.phases(uid(pod))).doesNotContain("Succeeded", "Failed");
+    provider.deletePod(ConformancePods.markedForDeletion(pod, 30));
+  }
+
+  @Test
   void hangOnDeleteKeepsThePodRunningForTheDuration() throws Exception {
     V1Pod pod = create(Pods.pod(FakeAnnotations.HANG_ON_DELETE, "1s"));
     awaitLast(pod, s -> "Running".equals(s.getPhase()), "phase Running");

@@ -79,9 +79,8 @@ public final class KubeletApiServer implements AutoCloseable {
       return thread;
     });
     this.server = HttpsServer.create(bind, 0);
-    server.setHttpsConfigurator(new HttpsConfigurator(
-        SelfSignedTls.serverContext("vk4j-kubelet", List.of(bind.getAddress()).stream()
-            .filter(Objects::nonNull).toList())));
+    server.setHttpsConfigurator(new HttpsConfigurator(SelfSignedTls.serverContext("vk4j-kubelet",
+        bind.getAddress() == null ? List.of() : List.of(bind.getAddress()))));
     server.setExecutor(executor);
     server.createContext("/", this::handle);
   }

@@ -2,7 +2,6 @@ package io.vk4j.runtime.pod;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.kubernetes.client.openapi.JSON;
@@ -148,27 +147,6 @@ final class PodStatuses {
       }
     }
     return item.toString();
-  }
-
-  /**
-   * A JSON merge patch that replaces the whole status of the pod with UID {@code uid} (the UID is a
-   * precondition: the API server rejects the patch for a successor of the same name).
-   */
-  static String replacePatch(String uid, V1PodStatus current, V1PodStatus desired) {
-    JsonObject status = JSON.getGson().toJsonTree(desired).getAsJsonObject();
-    if (current != null) {
-      for (String field : JSON.getGson().toJsonTree(current).getAsJsonObject().keySet()) {
-        if (!status.has(field)) {
-          status.add(field, JsonNull.INSTANCE);
-        }
-      }
-    }
-    JsonObject metadata = new JsonObject();
-    metadata.addProperty("uid", uid);
-    JsonObject patch = new JsonObject();
-    patch.add("metadata", metadata);
-    patch.add("status", status);
-    return JSON.getGson().newBuilder().serializeNulls().create().toJson(patch);
   }
 
   /**

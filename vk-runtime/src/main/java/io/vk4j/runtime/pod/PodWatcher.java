@@ -1,8 +1,10 @@
 package io.vk4j.runtime.pod;
 
+import com.google.gson.JsonObject;
 import com.google.gson.reflect.TypeToken;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodList;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PodWatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PodWatcher.class);
-  private static final Type EVENT_TYPE = new TypeToken<Watch.Response<V1Pod>>() {}.getType();
+  // events are read as JSON first: a BOOKMARK's pod has "containers": null, which the V1Pod model rejects
+  private static final Type EVENT_TYPE = new TypeToken<Watch.Response<JsonObject>>() {}.getType();
   private static final int PAGE_SIZE = 500;
 
   /** Receives changes of the cache, from the watcher's thread. */
@@ -46,7 +49,7 @@ final class PodWatcher implements AutoCloseable {
   private final Map<String, V1Pod> cache = new ConcurrentHashMap<>();
   private volatile boolean synced;
   private volatile boolean closed;
-  private volatile Watch<V1Pod> current;
+  private volatile Watch<JsonObject> current;
 
   PodWatcher(ApiClient client, String nodeName, Handler handler) {
     this.client = client;
@@ -166,7 +169,7 @@ final class PodWatcher implements AutoCloseable {
           .fieldSelector(fieldSelector).watch(true).allowWatchBookmarks(true)
           .resourceVersion(rv).timeoutSeconds(timeout).buildCall(null);
       Call longCall = watchHttp.newCall(call.request());
-      Watch<V1Pod> watch;
+      Watch<JsonObject> watch;
       try {
         watch = Watch.createWatch(client, longCall, EVENT_TYPE);
       } catch (ApiException e) {
@@ -177,7 +180,7 @@ final class PodWatcher implements AutoCloseable {
       }
       current = watch;
       try (watch) {
-        for (Watch.Response<V1Pod> event : watch) {
+        for (Watch.Response<JsonObject> event : watch) {
           rv = apply(event, rv);
         }
       } finally {
@@ -186,10 +189,10 @@ final class PodWatcher implements AutoCloseable {
     }
   }
 
-  private String apply(Watch.Response<V1Pod> event, String rv) throws Gone {
+  private String apply(Watch.Response<JsonObject> event, String rv) throws Gone {
     switch (event.type) {
       case "ADDED", "MODIFIED" -> {
-        V1Pod pod = event.object;
+        V1Pod pod = JSON.getGson().fromJson(event.object, V1Pod.class);
         strip(pod);
         String key = Pods.key(pod);
         V1Pod old = cache.put(key, pod);
@@ -201,14 +204,14 @@ final class PodWatcher implements AutoCloseable {
         return pod.getMetadata().getResourceVersion();
       }
       case "DELETED" -> {
-        V1Pod pod = event.object;
+        V1Pod pod = JSON.getGson().fromJson(event.object, V1Pod.class);
         strip(pod);
         cache.computeIfPresent(Pods.key(pod), (k, old) -> Pods.uid(old).equals(Pods.uid(pod)) ? null : old);
         handler.deleted(pod);
         return pod.getMetadata().getResourceVersion();
       }
       case "BOOKMARK" -> {
-        return event.object.getMetadata().getResourceVersion();
+        return event.object.getAsJsonObject("metadata").get("resourceVersion").getAsString();
       }
       case "ERROR" -> {
         if (event.status != null && Integer.valueOf(410).equals(event.status.getCode())) {
@@ -238,7 +241,7 @@ final class PodWatcher implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    Watch<V1Pod> watch = current;
+    Watch<JsonObject> watch = current;
     if (watch != null) {
       try {
         watch.close();

@@ -38,15 +38,17 @@ public final class ApiClusterResources implements EnvSources {
   private final Cache<String, List<V1Service>> serviceLists;
 
   /**
-   * @param ttl how long a read object (or its absence) is reused
+   * @param ttl how long a read Secret or ConfigMap (or its absence) is reused
+   * @param serviceTtl how long Services are reused (for service link variables, which a burst of
+   *     pods in one namespace all need)
    * @param maxEntries the bound of each cache
    */
-  public ApiClusterResources(ApiClient client, Duration ttl, int maxEntries) {
+  public ApiClusterResources(ApiClient client, Duration ttl, Duration serviceTtl, int maxEntries) {
     this.core = new CoreV1Api(client);
     this.secrets = cache(ttl, maxEntries);
     this.configMaps = cache(ttl, maxEntries);
-    this.services = cache(ttl, maxEntries);
-    this.serviceLists = CacheBuilder.newBuilder().expireAfterWrite(ttl).maximumSize(64).build();
+    this.services = cache(serviceTtl, maxEntries);
+    this.serviceLists = CacheBuilder.newBuilder().expireAfterWrite(serviceTtl).maximumSize(64).build();
   }
 
   private static <V> Cache<String, V> cache(Duration ttl, int maxEntries) {

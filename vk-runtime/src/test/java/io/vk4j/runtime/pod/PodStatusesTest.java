@@ -2,8 +2,6 @@ package io.vk4j.runtime.pod;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ContainerState;
 import io.kubernetes.client.openapi.models.V1ContainerStateRunning;
@@ -61,18 +59,6 @@ class PodStatusesTest {
     assertThat(PodStatuses.same(PodStatuses.merge(written, restarted), written)).isFalse();
     V1PodStatus later = running(T0.plusSeconds(5));
     assertThat(PodStatuses.same(PodStatuses.merge(written, later), written)).isFalse();
-  }
-
-  @Test
-  void replacePatchNullsFieldsThatAreGoneAndCarriesTheUid() {
-    V1PodStatus current = new V1PodStatus().phase("Pending").reason("ProviderFailed").message("boom");
-    V1PodStatus desired = new V1PodStatus().phase("Running");
-    JsonObject patch = JsonParser.parseString(PodStatuses.replacePatch("uid-1", current, desired)).getAsJsonObject();
-    assertThat(patch.getAsJsonObject("metadata").get("uid").getAsString()).isEqualTo("uid-1");
-    JsonObject status = patch.getAsJsonObject("status");
-    assertThat(status.get("phase").getAsString()).isEqualTo("Running");
-    assertThat(status.get("reason").isJsonNull()).isTrue();
-    assertThat(status.get("message").isJsonNull()).isTrue();
   }
 
   @Test

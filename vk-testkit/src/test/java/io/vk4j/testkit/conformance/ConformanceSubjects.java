@@ -14,12 +14,12 @@ final class ConformanceSubjects {
   abstract static class Quick extends ProviderConformanceTest {
     @Override
     protected Duration runningTimeout() {
-      return Duration.ofSeconds(1);
+      return Duration.ofSeconds(2);
     }
 
     @Override
     protected Duration terminationTimeout() {
-      return Duration.ofSeconds(1);
+      return Duration.ofSeconds(2);
     }
   }
 
