@@ -20,6 +20,7 @@ PRIVATE_DIR=
 PIDS=()
 cleanup() {
   local pid
+  trap '' INT TERM
   for pid in ${PIDS[@]+"${PIDS[@]}"}; do kill "$pid" 2>/dev/null || true; done
   for pid in ${PIDS[@]+"${PIDS[@]}"}; do wait "$pid" 2>/dev/null || true; done
   [ -n "$PRIVATE_DIR" ] && rm -rf "$PRIVATE_DIR"

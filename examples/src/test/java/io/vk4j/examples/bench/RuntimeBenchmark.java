@@ -337,16 +337,20 @@ public final class RuntimeBenchmark {
   }
 
   /**
-   * Deletes every pod of the namespace ({@code gracePeriodSeconds} null: each pod's own). A large
-   * collection may outlast the API server's request timeout (504) while it goes on deleting: the
-   * caller waits for the pods to be gone anyway.
+   * Deletes every pod of the namespace ({@code gracePeriodSeconds} null: each pod's own). The API
+   * server stops a large deletecollection when it outlasts its request timeout (504), so it is
+   * sent again until one completes.
    */
-  private void deleteAll(String namespace, Integer gracePeriodSeconds) throws ApiException {
-    try {
-      core.deleteCollectionNamespacedPod(namespace).gracePeriodSeconds(gracePeriodSeconds).execute();
-    } catch (ApiException e) {
-      if (e.getCode() != 504) {
-        throw e;
+  private void deleteAll(String namespace, Integer gracePeriodSeconds) throws ApiException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        core.deleteCollectionNamespacedPod(namespace).gracePeriodSeconds(gracePeriodSeconds).execute();
+        return;
+      } catch (ApiException e) {
+        if (e.getCode() != 504 || attempt >= 20) {
+          throw e;
+        }
+        log("deletecollection timed out (attempt %d), sending it again", attempt);
       }
     }
   }

@@ -188,6 +188,19 @@ final class ContainerGroup {
   }
 
   private void startContainers(Instant at, boolean restart) {
+    boolean pullFailed = false;
+    for (ContainerRuntime c : allContainers()) {
+      if (c.spec.imagePullFails && !c.current.state.equals("Running")) {
+        c.pullFailed();
+        event("Warning", "Failed", "Failed to pull image \"" + c.spec.image + "\": rpc error: code = NotFound", at);
+        pullFailed = true;
+      }
+    }
+    if (pullFailed) {
+      // Like ECI, a group whose image cannot be pulled stays Pending while the pull is retried.
+      setStatus("Pending", at);
+      return;
+    }
     for (ContainerRuntime c : allContainers()) {
       if (c.current.state.equals("Waiting")) {
         event("Normal", "Pulled", "Successfully pulled image \"" + c.spec.image + "\"", at);

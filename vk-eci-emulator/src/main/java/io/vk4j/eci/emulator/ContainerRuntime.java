@@ -85,9 +85,15 @@ final class ContainerRuntime {
     ready = false;
   }
 
+  void pullFailed() {
+    current = new State("Waiting", "ErrImagePull", null, null, null, "ErrImagePull",
+        "failed to pull image \"" + spec.image + "\": the emulator was told to fail it (" + ContainerSpec.PULL_FAILS_ENV + ")");
+    ready = false;
+  }
+
   void start(Instant at) {
     current = new State("Running", "working", at, null, null, null, null);
-    ready = true;
+    ready = spec.ready;
     for (String line : spec.startupLog()) {
       log(at, line);
     }

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.regex.Pattern;
 
 /**
  * One {@code Container.N} or {@code InitContainer.N} of a create request, parsed and checked. The raw view
@@ -22,6 +23,12 @@ final class ContainerSpec {
   static final String EXIT_CODE_ENV = "EMULATOR_EXIT_CODE";
   /** Env var whose value (lines separated by newlines or a literal backslash-n) the container logs. */
   static final String LOG_ENV = "EMULATOR_LOG";
+  /** Env var that, when "true", makes pulling the container's image fail: the group stays Pending. */
+  static final String PULL_FAILS_ENV = "EMULATOR_IMAGE_PULL_FAILS";
+  /** Env var that, when "false", keeps the running container not Ready (a failing readiness probe). */
+  static final String READY_ENV = "EMULATOR_READY";
+
+  private static final Pattern CONTAINER_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
   final String name;
   final String image;
@@ -39,12 +46,14 @@ final class ContainerSpec {
   final FlatParams raw;
   final Optional<Duration> exitAfter;
   final int exitCode;
+  final boolean imagePullFails;
+  final boolean ready;
 
   private ContainerSpec(FlatParams p) {
     this.raw = p;
     this.name = p.required("Name");
     this.image = p.required("Image");
-    if (!name.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+    if (!CONTAINER_NAME.matcher(name).matches()) {
       throw ApiException.invalidParameter(p.path() + ".Name", "must be a DNS-1123 label: " + name);
     }
     this.cpu = p.number("Cpu");
@@ -96,6 +105,8 @@ final class ContainerSpec {
     this.volumeMounts = mounts.build();
     this.exitAfter = Optional.ofNullable(env.get(EXIT_AFTER_ENV)).map(v -> parseSeconds(p, v));
     this.exitCode = Optional.ofNullable(env.get(EXIT_CODE_ENV)).map(v -> parseExitCode(p, v)).orElse(0);
+    this.imagePullFails = Boolean.parseBoolean(env.getOrDefault(PULL_FAILS_ENV, "false").trim());
+    this.ready = !env.getOrDefault(READY_ENV, "true").trim().equalsIgnoreCase("false");
   }
 
   static ContainerSpec parse(FlatParams p) {

@@ -14,11 +14,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** A checked CreateContainerGroup request: what the group was asked to be. */
 final class GroupSpec {
 
   static final int MAX_TAGS = 20;
+  private static final Pattern GROUP_NAME = Pattern.compile("[a-z0-9][-a-z0-9]{0,126}[a-z0-9]");
   static final int MAX_VSWITCHES = 10;
   private static final List<String> VOLUME_TYPES =
       List.of("EmptyDirVolume", "NFSVolume", "ConfigFileVolume", "DiskVolume", "FlexVolume", "HostPathVolume");
@@ -50,7 +52,7 @@ final class GroupSpec {
     FlatParams p = FlatParams.of(flat);
     this.raw = p;
     this.name = p.required("ContainerGroupName");
-    if (!name.matches("[a-z0-9][-a-z0-9]{0,126}[a-z0-9]")) {
+    if (!GROUP_NAME.matcher(name).matches()) {
       throw ApiException.invalidParameter("ContainerGroupName", "2 to 128 lower-case letters, digits and hyphens, not starting or ending with a hyphen: " + name);
     }
     this.restartPolicy = p.string("RestartPolicy").orElse("Always");

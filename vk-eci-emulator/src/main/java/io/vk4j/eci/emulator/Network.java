@@ -74,7 +74,13 @@ final class Network {
     configured.forEach((id, zoneAndCidr) -> vSwitches.put(id, new VSwitch(id, zoneAndCidr[0], zoneAndCidr[1])));
   }
 
+  /** More made-up vSwitches than this are refused, so junk ids cannot grow the emulator without bound. */
+  static final int MAX_VSWITCHES = 1000;
+
   VSwitch vSwitch(String id) {
+    if (!vSwitches.containsKey(id) && vSwitches.size() >= MAX_VSWITCHES) {
+      throw new ApiException(400, "InvalidVSwitchId.NotFound", "The emulator already knows " + MAX_VSWITCHES + " vSwitches; " + id + " is not one of them.");
+    }
     return vSwitches.computeIfAbsent(id, key -> {
       int n = madeUp++;
       return new VSwitch(key, derivedZone(key), "10." + (100 + n % 150) + ".0.0/16");

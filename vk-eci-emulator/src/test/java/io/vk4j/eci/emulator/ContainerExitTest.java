@@ -196,4 +196,36 @@ class ContainerExitTest {
     assertThatThrownBy(() -> emulator.exitContainer(never, "app", 1)).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> emulator.exitContainer("eci-none", "app", 1)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void anImageThatCannotBePulledKeepsTheGroupPendingWithTheReason() throws Exception {
+    Map<String, Object> app = container("app", "registry.example/missing:1");
+    app.put("EnvironmentVar", List.of(Map.of("Key", "EMULATOR_IMAGE_PULL_FAILS", "Value", "true")));
+    String id = (String) eci.call("CreateContainerGroup", create("no-image", Map.of(), app)).get("ContainerGroupId");
+
+    clock.advance(Duration.ofSeconds(5));
+
+    Map<String, Object> group = describe(id);
+    assertThat(group).containsEntry("Status", "Pending");
+    assertThat((Map<String, Object>) firstContainer(group).get("CurrentState")).containsEntry("State", "Waiting").containsEntry("Reason", "ErrImagePull");
+    assertThat(emulator.containerGroup(id).orElseThrow().eventReasons()).contains("Failed");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aContainerCanRunWithoutBecomingReady() throws Exception {
+    Map<String, Object> app = container("app", "nginx");
+    app.put("EnvironmentVar", List.of(Map.of("Key", "EMULATOR_READY", "Value", "false")));
+    String id = (String) eci.call("CreateContainerGroup", create("not-ready", Map.of(), app)).get("ContainerGroupId");
+    clock.advance(Duration.ofSeconds(2));
+
+    Map<String, Object> group = describe(id);
+    List<Map<String, Object>> data = (List<Map<String, Object>>) eci.call("DescribeContainerGroupStatus", region("ContainerGroupIds", "[\"" + id + "\"]")).get("Data");
+
+    assertThat(group).containsEntry("Status", "Running");
+    assertThat(firstContainer(group)).containsEntry("Ready", false);
+    List<Map<String, Object>> conditions = (List<Map<String, Object>>) ((Map<String, Object>) data.get(0).get("ContainerGroupStatus")).get("Conditions");
+    assertThat(conditions).anySatisfy(c -> assertThat(c).containsEntry("Type", "Ready").containsEntry("Status", "False"));
+  }
 }

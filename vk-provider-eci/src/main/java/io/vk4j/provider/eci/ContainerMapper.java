@@ -26,7 +26,7 @@ final class ContainerMapper {
    * @param volumes the names of the pod's volumes, to check mounts against
    * @param warnings collects what ECI cannot honour but the pod can run without
    */
-  static void map(V1Container container, EciParams out, Set<String> volumes, List<String> warnings)
+  static void map(V1Container container, EciParams out, Set<String> volumes, List<PodMapper.Warning> warnings)
       throws InvalidInputException {
     String name = container.getName();
     out.put("Name", name);
@@ -64,8 +64,8 @@ final class ContainerMapper {
     probe(container, "readinessProbe", container.getReadinessProbe(), out.child("ReadinessProbe"));
     probe(container, "livenessProbe", container.getLivenessProbe(), out.child("LivenessProbe"));
     if (container.getStartupProbe() != null) {
-      warnings.add("container '" + name + "': ECI has no startup probe; it is ignored (liveness checks start after"
-          + " their initialDelaySeconds)");
+      warnings.add(new PodMapper.Warning("EciUnsupportedField", "container '" + name
+          + "': ECI has no startup probe; it is ignored (liveness checks start after their initialDelaySeconds)"));
     }
     securityContext(container, out);
     if (container.getLifecycle() != null) {

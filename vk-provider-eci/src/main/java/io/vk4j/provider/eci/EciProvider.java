@@ -67,6 +67,8 @@ public final class EciProvider implements Provider, PodNotifier, ContainerLogs, 
   private final Clock clock;
   private volatile boolean synced;
   private volatile CachedStats stats;
+  /** When a group was last created: a cached full listing older than that misses it. */
+  private volatile Instant lastCreate = Instant.EPOCH;
 
   private record CachedStats(Instant at, List<PodStats> pods) {}
 
@@ -118,8 +120,9 @@ public final class EciProvider implements Provider, PodNotifier, ContainerLogs, 
       return;
     }
     PodMapper.MappedPod mapped = PodMapper.map(pod, settings, context.resources());
-    mapped.warnings().forEach(warning -> context.events().warning(pod, "EciUnsupportedField", warning));
+    mapped.warnings().forEach(warning -> context.events().warning(pod, warning.reason(), warning.message()));
     String groupId = createWithZoneFailover(pod, mapped);
+    lastCreate = clock.instant();
     TrackedPod tracked = new TrackedPod(namespace, name, uid, clock.instant());
     tracked.pod(pod);
     tracked.groupId(groupId);
@@ -340,7 +343,7 @@ public final class EciProvider implements Provider, PodNotifier, ContainerLogs, 
   public List<V1Pod> listPods() throws ProviderException {
     List<ContainerGroup> groups;
     try {
-      groups = sync.fullResync();
+      groups = sync.recentFullList(settings.statusPollPeriod(), lastCreate);
     } catch (EciApiException e) {
       throw e.toProviderException("listing this node's ECI container groups");
     }

@@ -4,7 +4,6 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.vk4j.api.ClusterResources;
 import io.vk4j.api.ProviderException;
-import io.vk4j.api.RetryableException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +15,9 @@ import java.util.Optional;
  * and programs iptables so ClusterIP Services resolve inside the group. That is one watch
  * connection per pod to the API server, which is why large installations turn it off and use
  * PrivateZone instead. Run-to-completion pods (restartPolicy Never or OnFailure) get no sidecar:
- * it would keep their group from ever finishing. The sidecar is hidden from the pod's status.
+ * it would keep their group from ever finishing. The sidecar is hidden from the pod's status. When
+ * the kubeconfig Secret is missing the pod still runs, without the sidecar, and a Warning event
+ * says it cannot reach ClusterIP Services: a forgotten Secret must not stop every workload.
  */
 final class KubeProxySidecar {
   private KubeProxySidecar() {}
@@ -31,16 +32,16 @@ final class KubeProxySidecar {
   }
 
   /** The kubeconfig the sidecar uses, from the configured Secret's {@code kubeconfig} key. */
-  static byte[] kubeconfig(EciSettings settings, ClusterResources resources) throws ProviderException {
+  static Optional<byte[]> kubeconfig(EciSettings settings, ClusterResources resources) throws ProviderException {
     String[] ref = settings.kubeProxyKubeconfigSecret().split("/", 2);
     Optional<V1Secret> secret = resources.secret(ref[0], ref[1]);
-    byte[] kubeconfig = secret.map(V1Secret::getData).map(d -> d.get("kubeconfig")).orElse(null);
-    if (kubeconfig == null) {
-      throw new RetryableException("KubeProxyConfigMissing", "ECI_KUBE_PROXY is true but Secret "
-          + settings.kubeProxyKubeconfigSecret() + " has no 'kubeconfig' key; create it (see docs/eci-provider.md)"
-          + " or set ECI_KUBE_PROXY=false");
-    }
-    return kubeconfig;
+    return secret.map(V1Secret::getData).map(d -> d.get("kubeconfig"));
+  }
+
+  static String missingMessage(EciSettings settings) {
+    return "ECI_KUBE_PROXY is true but Secret " + settings.kubeProxyKubeconfigSecret() + " has no 'kubeconfig' key:"
+        + " this pod runs without kube-proxy and cannot reach ClusterIP Services; create the Secret"
+        + " (docs/eci-provider.md) or set ECI_KUBE_PROXY=false";
   }
 
   static void writeVolume(EciParams volume, byte[] kubeconfig) {

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -24,8 +25,11 @@ import java.util.Set;
 final class PodMapper {
   private PodMapper() {}
 
+  /** Something ECI cannot honour but the pod can run without; recorded as a Warning event. */
+  record Warning(String reason, String message) {}
+
   /** The mapping of one pod. */
-  record MappedPod(Map<String, String> params, List<String> vSwitches, List<String> warnings,
+  record MappedPod(Map<String, String> params, List<String> vSwitches, List<Warning> warnings,
       boolean failOnCreateError, String clientTokenBase) {
 
     /** The request for one attempt, preferring the zones from {@code vSwitches.get(first)} on. */
@@ -47,7 +51,7 @@ final class PodMapper {
       throw new InvalidInputException("InvalidPod", "pod " + namespace + "/" + name + " has no containers");
     }
     EciParams params = new EciParams();
-    List<String> warnings = new ArrayList<>();
+    List<Warning> warnings = new ArrayList<>();
     EciAnnotations.Placement placement = EciAnnotations.apply(pod.getMetadata().getAnnotations(), params);
 
     params.put("ContainerGroupName", groupName(namespace, name));
@@ -69,7 +73,8 @@ final class PodMapper {
         .entrySet()), (tag, e) -> tag.put("Key", e.getKey()).put("Value", e.getValue()));
 
     PullSecrets.Result pullSecrets = PullSecrets.resolve(pod, resources);
-    warnings.addAll(pullSecrets.warnings());
+    // the kubelet's reason for the same situation
+    pullSecrets.warnings().forEach(w -> warnings.add(new Warning("FailedToRetrieveImagePullSecret", w)));
     params.putEach("ImageRegistryCredential", pullSecrets.credentials(), (credential, c) ->
         credential.put("Server", c.server()).put("UserName", c.userName()).put("Password", c.password()));
 
@@ -92,9 +97,13 @@ final class PodMapper {
       ContainerMapper.map(container, params.child("Container." + index++), volumes, warnings);
     }
     if (KubeProxySidecar.applies(settings, pod)) {
-      byte[] kubeconfig = KubeProxySidecar.kubeconfig(settings, resources);
-      KubeProxySidecar.writeContainer(params.child("Container." + index), settings, pod);
-      KubeProxySidecar.writeVolume(params.child("Volume." + (podVolumes.size() + 1)), kubeconfig);
+      Optional<byte[]> kubeconfig = KubeProxySidecar.kubeconfig(settings, resources);
+      if (kubeconfig.isPresent()) {
+        KubeProxySidecar.writeContainer(params.child("Container." + index), settings, pod);
+        KubeProxySidecar.writeVolume(params.child("Volume." + (podVolumes.size() + 1)), kubeconfig.get());
+      } else {
+        warnings.add(new Warning("KubeProxyUnavailable", KubeProxySidecar.missingMessage(settings)));
+      }
     }
 
     if (!placement.sizedByEci()) {

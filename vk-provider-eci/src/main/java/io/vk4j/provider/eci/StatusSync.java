@@ -54,6 +54,7 @@ final class StatusSync implements AutoCloseable {
 
   private volatile Instant lastRoundStart;
   private volatile Instant lastFullResync;
+  private volatile List<ContainerGroup> lastFullList;
 
   StatusSync(EciClient client, PodRegistry registry, EciSettings settings, PodEventRecorder events, Clock clock) {
     this.client = client;
@@ -144,6 +145,20 @@ final class StatusSync implements AutoCloseable {
   }
 
   /**
+   * The groups of the last full listing if it started after {@code notBefore} and is younger than
+   * {@code maxAge} (the first poll round and the runtime's start-up {@code listPods} come seconds
+   * apart), else a new full listing.
+   */
+  synchronized List<ContainerGroup> recentFullList(Duration maxAge, Instant notBefore) throws EciApiException {
+    Instant last = lastFullResync;
+    if (last != null && lastFullList != null && last.isAfter(notBefore)
+        && Duration.between(last, clock.instant()).compareTo(maxAge) < 0) {
+      return lastFullList;
+    }
+    return fullResync();
+  }
+
+  /**
    * Lists every group of this node (tag filter on the server), updates every pod, adopts groups
    * this process did not create, and reports pods whose group vanished. Returns the groups.
    */
@@ -170,6 +185,7 @@ final class StatusSync implements AutoCloseable {
       }
     }
     lastFullResync = start;
+    lastFullList = List.copyOf(groups);
     return groups;
   }
 
@@ -202,6 +218,13 @@ final class StatusSync implements AutoCloseable {
 
   /** A group of this node this process did not create (an earlier run did): track it. */
   private TrackedPod adopt(ContainerGroup group, Instant now) {
+    synchronized (registry) {
+      // the poller and a worker may meet the same unknown group at once: one of them adopts it
+      return registry.byGroupId(group.id()).orElseGet(() -> adoptUnlocked(group, now));
+    }
+  }
+
+  private TrackedPod adoptUnlocked(ContainerGroup group, Instant now) {
     Map<String, String> tags = group.tags();
     String namespace = tags.get(GroupTags.NAMESPACE);
     String name = tags.get(GroupTags.POD);

@@ -181,7 +181,10 @@ class PodMapperTest {
   @Test
   void startupProbeIsReportedAsAWarning() throws Exception {
     PodMapper.MappedPod mapped = map(TestPods.load("probes-pod"), TestPods.settings().build());
-    assertThat(mapped.warnings()).anySatisfy(w -> assertThat(w).contains("redis").contains("startup probe"));
+    assertThat(mapped.warnings()).anySatisfy(w -> {
+      assertThat(w.reason()).isEqualTo("EciUnsupportedField");
+      assertThat(w.message()).contains("redis").contains("startup probe");
+    });
   }
 
   @Test
@@ -283,7 +286,10 @@ class PodMapperTest {
         .containsEntry("ImageRegistryCredential.3.Server", "quay.io")
         .containsEntry("ImageRegistryCredential.3.UserName", "robot+ci")
         .containsEntry("ImageRegistryCredential.3.Password", "tok3n");
-    assertThat(mapped.warnings()).anySatisfy(w -> assertThat(w).contains("missing-secret").contains("does not exist"));
+    assertThat(mapped.warnings()).anySatisfy(w -> {
+      assertThat(w.reason()).isEqualTo("FailedToRetrieveImagePullSecret");
+      assertThat(w.message()).contains("missing-secret").contains("does not exist");
+    });
   }
 
   @Test
@@ -363,11 +369,14 @@ class PodMapperTest {
   }
 
   @Test
-  void kubeProxyWithoutItsKubeconfigSecretIsRetriedWithAHint() {
+  void kubeProxyWithoutItsKubeconfigSecretRunsThePodWithAWarning() throws Exception {
     EciSettings settings = TestPods.settings().kubeProxy(true).build();
-    assertThatThrownBy(() -> map(TestPods.load("deployment-pod"), settings))
-        .isInstanceOf(RetryableException.class)
-        .hasMessageContaining("kube-system/vk4j-kube-proxy").hasMessageContaining("ECI_KUBE_PROXY=false");
+    PodMapper.MappedPod mapped = map(TestPods.load("deployment-pod"), settings);
+    assertThat(mapped.params()).doesNotContainValue(KubeProxySidecar.CONTAINER);
+    assertThat(mapped.warnings()).anySatisfy(w -> {
+      assertThat(w.reason()).isEqualTo("KubeProxyUnavailable");
+      assertThat(w.message()).contains("kube-system/vk4j-kube-proxy").contains("ECI_KUBE_PROXY=false");
+    });
   }
 
   @Test

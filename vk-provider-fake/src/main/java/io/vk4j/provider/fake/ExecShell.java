@@ -3,8 +3,10 @@ package io.vk4j.provider.fake;
 import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.vk4j.api.AttachIO;
 import io.vk4j.api.ProviderException;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,12 +15,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The few commands a fake container understands, enough for demos and tests of exec: {@code echo},
  * {@code env}, {@code printenv}, {@code hostname}, {@code cat} (stdin or a few files), {@code pwd},
- * {@code true}, {@code false}, {@code exit N} and {@code sh -c "..."} with commands separated by
- * {@code ;}. Anything else exits with 127, as a shell does.
+ * {@code true}, {@code false}, {@code sleep N}, {@code exit N}, {@code sh -c "..."} with commands
+ * separated by {@code ;}, and a bare {@code sh} that runs the lines of stdin. Anything else exits
+ * with 127, as a shell does.
  */
 final class ExecShell {
   private final PodSimulation.ContainerView container;
@@ -50,8 +54,13 @@ final class ExecShell {
         if (args.size() >= 2 && args.get(0).equals("-c")) {
           return script(args.get(1), stdin, out, err);
         }
-        write(err, name + ": only 'sh -c \"commands\"' is supported by the fake container\n");
+        if (args.isEmpty() && stdin.isPresent()) {
+          return interactive(stdin.get(), out, err);
+        }
+        write(err, name + ": the fake container runs 'sh -c \"commands\"' or an interactive sh\n");
         return 2;
+      case "sleep":
+        return sleep(args, err);
       case "echo":
         write(out, String.join(" ", args) + "\n");
         return 0;
@@ -104,6 +113,48 @@ final class ExecShell {
       }
     }
     return code;
+  }
+
+  /** A shell reading commands from stdin, one per line, until {@code exit} or the end of stdin. */
+  private int interactive(InputStream stdin, OutputStream out, OutputStream err) throws IOException {
+    BufferedReader lines = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
+    int code = 0;
+    while (true) {
+      write(out, "/ # ");
+      out.flush();
+      String line = lines.readLine();
+      if (line == null) {
+        return code;
+      }
+      List<String> words = words(line);
+      if (words.isEmpty()) {
+        continue;
+      }
+      code = execute(words, Optional.empty(), out, err);
+      out.flush();
+      err.flush();
+      if (words.get(0).equals("exit")) {
+        return code;
+      }
+    }
+  }
+
+  private static int sleep(List<String> args, OutputStream err) throws IOException {
+    try {
+      double seconds = args.isEmpty() ? -1 : Double.parseDouble(args.get(0));
+      if (seconds < 0) {
+        write(err, "sleep: invalid time interval\n");
+        return 1;
+      }
+      TimeUnit.MILLISECONDS.sleep(Math.round(seconds * 1000));
+      return 0;
+    } catch (NumberFormatException e) {
+      write(err, "sleep: invalid time interval '" + args.get(0) + "'\n");
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 130;
+    }
   }
 
   /** Splits a command line on blanks, honouring single and double quotes. */

@@ -91,6 +91,20 @@ class FakeProviderExecTest {
   }
 
   @Test
+  void anInteractiveShellRunsTheLinesOfStdinUntilExit() throws Exception {
+    TestAttachIO io = new TestAttachIO("echo one\nhostname\nexit 5\necho never\n", true);
+
+    assertThat(provider.runInContainer(main, List.of("sh"), io)).isEqualTo(5);
+    assertThat(io.out()).isEqualTo("/ # one\n/ # " + name(pod) + "\n/ # ");
+  }
+
+  @Test
+  void sleepWaitsAndRejectsBadIntervals() throws Exception {
+    assertThat(run("sleep", "0.05").err()).isEqualTo("[exit 0]");
+    assertThat(run("sleep", "soon").err()).isEqualTo("sleep: invalid time interval 'soon'\n[exit 1]");
+  }
+
+  @Test
   void aTerminalMergesStderrIntoStdout() throws Exception {
     TestAttachIO io = new TestAttachIO(null, true);
 

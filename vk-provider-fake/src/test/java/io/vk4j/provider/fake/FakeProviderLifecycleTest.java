@@ -5,8 +5,8 @@ import static io.vk4j.provider.fake.Pods.ns;
 import static io.vk4j.provider.fake.Pods.uid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 import static org.assertj.core.groups.Tuple.tuple;
+import static org.awaitility.Awaitility.await;
 
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
@@ -16,18 +16,19 @@ import io.kubernetes.client.openapi.models.V1ObjectFieldSelector;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
 import io.kubernetes.client.openapi.models.V1PodStatus;
+import io.vk4j.api.ContainerLogOptions;
+import io.vk4j.api.ContainerRef;
 import io.vk4j.api.InvalidInputException;
 import io.vk4j.api.NotFoundException;
 import io.vk4j.api.ProviderException;
 import io.vk4j.api.RetryableException;
 import io.vk4j.testkit.conformance.ConformancePods;
-import io.vk4j.api.ContainerLogOptions;
-import io.vk4j.api.ContainerRef;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -319,6 +320,30 @@ class FakeProviderLifecycleTest {
     } finally {
       scheduler.shutdownNow();
     }
+  }
+
+  @Test
+  void threeThousandPodsComeAndGoWithoutLeavingAnythingBehind() throws Exception {
+    provider.close();
+    provider = provider(FakeProviderOptions.builder().startDelay(Duration.ZERO).deletedPodRetention(Duration.ZERO).build());
+    int freeIps = provider.freePodIps();
+    List<V1Pod> pods = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      V1Pod pod = Pods.pod();
+      pods.add(pod);
+      provider.createPod(ConformancePods.copy(pod));
+    }
+    assertThatThrownBy(() -> provider.createPod(Pods.pod())).isInstanceOf(RetryableException.class);
+    await().atMost(WAIT).until(() -> provider.listPods().stream().allMatch(p -> "Running".equals(p.getStatus().getPhase())));
+    assertThat(provider.listPods().stream().map(p -> p.getStatus().getPodIP()).distinct()).hasSize(3000);
+
+    for (V1Pod pod : pods) {
+      provider.deletePod(ConformancePods.markedForDeletion(pod, 30));
+    }
+
+    await().atMost(WAIT).until(() -> provider.podCount() == 0);
+    assertThat(provider.freePodIps()).isEqualTo(freeIps);
+    provider.createPod(Pods.pod()); // the capacity is back
   }
 
   @Test

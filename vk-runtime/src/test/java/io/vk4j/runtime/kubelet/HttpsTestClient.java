@@ -19,11 +19,12 @@ import javax.net.ssl.X509TrustManager;
  */
 final class HttpsTestClient {
   private final HttpClient client;
+  private final SSLContext tls;
   private final int port;
 
   HttpsTestClient(int port) throws GeneralSecurityException {
     this.port = port;
-    SSLContext tls = SSLContext.getInstance("TLS");
+    this.tls = SSLContext.getInstance("TLS");
     tls.init(null, new TrustManager[] {new TrustingManager()}, null);
     this.client = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10)).build();
   }
@@ -39,6 +40,21 @@ final class HttpsTestClient {
   HttpResponse<String> post(String pathAndQuery, String body) throws IOException, InterruptedException {
     return client.send(request(pathAndQuery).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Sends {@code head} (request line and headers, without the blank line) over a plain TLS socket,
+   * for headers {@link HttpClient} refuses to send (Upgrade), and returns the status line.
+   */
+  String rawStatusLine(String head) throws IOException {
+    try (javax.net.ssl.SSLSocket socket =
+            (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port)) {
+      socket.getOutputStream().write((head + "\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      return new java.io.BufferedReader(new java.io.InputStreamReader(
+          socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+    }
   }
 
   private HttpRequest.Builder request(String pathAndQuery) {

@@ -3,6 +3,9 @@ package io.vk4j.runtime.kubelet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Container;
@@ -71,6 +74,8 @@ class KubeletApiIT {
         .spec(new V1PodSpec()
             .nodeName(nodeName)
             .addContainersItem(new V1Container().name("app").image("nginx"))
+            .addContainersItem(new V1Container().name("sidecar").image("busybox"))
+            .addContainersItem(new V1Container().name("helper").image("busybox"))
             .addTolerationsItem(new V1Toleration().key("virtual-kubelet.io/provider").operator("Exists"))))
         .execute();
     await().atMost(TIMEOUT).until(() -> "Running".equals(
@@ -130,12 +135,21 @@ class KubeletApiIT {
     assertThat(error.getCode()).isEqualTo(400);
   }
 
+  /** Upstream's TestGetStatsSummary: a pod with three containers has three container stats. */
   @Test
   void statsSummaryThroughTheNodeProxy() throws ApiException {
-    String summary = core.connectGetNodeProxyWithPath(nodeName, "stats/summary").execute();
+    JsonObject summary = JsonParser.parseString(
+        core.connectGetNodeProxyWithPath(nodeName, "stats/summary").execute()).getAsJsonObject();
 
-    assertThat(summary).contains("\"nodeName\":\"" + nodeName + "\"")
-        .contains("\"name\":\"" + podName + "\"", "\"namespace\":\"" + namespace + "\"", "\"usageNanoCores\"");
+    assertThat(summary.getAsJsonObject("node").get("nodeName").getAsString()).isEqualTo(nodeName);
+    JsonObject pod = summary.getAsJsonArray("pods").asList().stream().map(JsonElement::getAsJsonObject)
+        .filter(p -> p.getAsJsonObject("podRef").get("name").getAsString().equals(podName))
+        .findFirst().orElseThrow();
+    assertThat(pod.getAsJsonObject("podRef").get("namespace").getAsString()).isEqualTo(namespace);
+    assertThat(pod.getAsJsonArray("containers").asList()).extracting(c -> c.getAsJsonObject().get("name").getAsString())
+        .containsExactlyInAnyOrder("app", "sidecar", "helper");
+    assertThat(pod.getAsJsonObject("cpu").has("usageNanoCores")).isTrue();
+    assertThat(pod.getAsJsonObject("memory").has("workingSetBytes")).isTrue();
   }
 
   @Test

@@ -293,10 +293,22 @@ class KubeletApiServerTest {
   }
 
   @Test
+  void execOutputIsCutAt4MiBAndSaysSo() throws Exception {
+    HttpResponse<String> response = client.post("/exec/ns/web/app?command=flood", "");
+
+    JsonObject result = JsonParser.parseString(response.body()).getAsJsonObject();
+    assertThat(result.get("stdout").getAsString()).hasSize(ExecEndpoint.MAX_OUTPUT_BYTES);
+    assertThat(result.get("truncated").getAsBoolean()).isTrue();
+    assertThat(result.get("exitCode").getAsInt()).isZero();
+  }
+
+  @Test
   void execWithoutCommandIs400AndInteractiveExecIs501() throws Exception {
     assertThat(client.post("/exec/ns/web/app", "").statusCode()).isEqualTo(400);
     assertThat(client.post("/exec/ns/web/other?command=ls", "").statusCode()).isEqualTo(404);
     assertThat(client.get("/exec/ns/web/app?command=ls").statusCode()).isEqualTo(405);
+    assertThat(client.rawStatusLine("POST /exec/ns/web/app?command=sh HTTP/1.1\r\nConnection: Upgrade\r\n"
+        + "Upgrade: SPDY/3.1")).startsWith("HTTP/1.1 501");
   }
 
   @Test

@@ -54,7 +54,10 @@ class TestProvider implements Provider, ContainerLogs, PodStatsSource, Container
     return stats;
   }
 
-  /** Echoes its arguments to stdout, stdin to stderr, and exits with the argument count. */
+  /**
+   * Echoes its arguments to stdout, stdin to stderr, and exits with the argument count; {@code flood}
+   * writes 5 MiB to stdout instead.
+   */
   @Override
   public int runInContainer(ContainerRef container, List<String> command, AttachIO io) throws ProviderException {
     if (!container.containerName().equals("app")) {
@@ -62,6 +65,13 @@ class TestProvider implements Provider, ContainerLogs, PodStatsSource, Container
     }
     try {
       OutputStream out = io.stdout().orElseThrow();
+      if (command.get(0).equals("flood")) {
+        byte[] line = "0123456789abcdef\n".repeat(64).getBytes(StandardCharsets.UTF_8); // 1 KiB
+        for (int i = 0; i < 5 * 1024; i++) {
+          out.write(line);
+        }
+        return 0;
+      }
       out.write(String.join(" ", command).getBytes(StandardCharsets.UTF_8));
       if (io.stdin().isPresent()) {
         io.stdin().get().transferTo(io.stderr().orElseThrow());

@@ -8,6 +8,7 @@ import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodStatus;
+import io.vk4j.api.InvalidInputException;
 import io.vk4j.api.NotFoundException;
 import io.vk4j.api.PodNotifier;
 import io.vk4j.api.Provider;
@@ -206,7 +207,12 @@ public abstract class ProviderConformanceTest {
     for (V1Pod pod : pods) {
       awaitRunning(pod);
     }
-    Map<String, V1Pod> listed = byUid(provider.listPods());
+    List<V1Pod> all = provider.listPods();
+    assertThat(all).as("pods from listPods() without namespace, name or UID")
+        .allSatisfy(p -> assertThat(p.getMetadata() != null && p.getMetadata().getNamespace() != null
+            && p.getMetadata().getName() != null && p.getMetadata().getUid() != null)
+            .as("metadata of listed pod %s", JSON.serialize(p.getMetadata())).isTrue());
+    Map<String, V1Pod> listed = byUid(all);
     for (V1Pod pod : pods) {
       assertThat(listed).as("listPods() after creating %s: UIDs listed", ConformancePods.describe(pod))
           .containsKey(uid(pod));
@@ -249,6 +255,32 @@ public abstract class ProviderConformanceTest {
       assertThat(container.getRestartCount()).as("restartCount of container %s after a retried create", container.getName())
           .isIn(null, 0);
     }
+  }
+
+  @Test
+  @DisplayName("updatePod of a running pod is applied, or refused as invalid input, and the pod keeps running")
+  void updateIsAppliedOrRefusedAsInvalidInput() throws Exception {
+    V1Pod pod = create(newPod());
+    awaitRunning(pod);
+    V1Pod updated = ConformancePods.copy(pod);
+    Map<String, String> labels = new HashMap<>(updated.getMetadata().getLabels() == null ? Map.of()
+        : updated.getMetadata().getLabels());
+    labels.put("conformance-updated", "true");
+    updated.getMetadata().setLabels(labels);
+    try {
+      provider.updatePod(updated);
+    } catch (InvalidInputException refused) {
+      // allowed: the backend cannot change a running pod in place
+    }
+    Optional<V1PodStatus> status = provider.getPodStatus(namespace, name(pod));
+    assertThat(status.map(V1PodStatus::getPhase)).as("phase of %s after updatePod with a new label",
+        ConformancePods.describe(pod)).contains("Running");
+  }
+
+  @Test
+  @DisplayName("a fresh provider answers ping")
+  void pingSucceeds() throws Exception {
+    provider.ping();
   }
 
   @Test
