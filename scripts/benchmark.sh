@@ -11,12 +11,14 @@
 # load too. Pods are bound by nodeName, so it needs no scheduler or controller manager.
 #
 # Not a test: it takes several minutes and measures speed, which tests never assert.
+# Needs the project's modules in ~/.m2 (installed once if missing).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 say() { echo "[benchmark] $*" >&2; }
 
 PRIVATE_DIR=
+WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/vk4j-bench.XXXXXX")
 PIDS=()
 cleanup() {
   local pid
@@ -24,6 +26,7 @@ cleanup() {
   for pid in ${PIDS[@]+"${PIDS[@]}"}; do kill "$pid" 2>/dev/null || true; done
   for pid in ${PIDS[@]+"${PIDS[@]}"}; do wait "$pid" 2>/dev/null || true; done
   [ -n "$PRIVATE_DIR" ] && rm -rf "$PRIVATE_DIR"
+  rm -rf "$WORK_DIR"
   return 0
 }
 trap cleanup EXIT
@@ -105,6 +108,19 @@ fi
 
 say "kubeconfig: $KCFG"
 cd "$ROOT"
-mvn -B -q -pl examples test-compile exec:exec \
-  -Dexec.executable=java -Dexec.classpathScope=test \
-  -Dexec.args="-Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp %classpath io.vk4j.examples.bench.RuntimeBenchmark $KCFG $*"
+# Run from a private copy of the class path: a module installed into ~/.m2 while the benchmark runs
+# would otherwise replace jars under the running JVM.
+mvn -B -q -pl examples test-compile \
+  org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile="$WORK_DIR/classpath.txt"
+mkdir -p "$WORK_DIR/lib"
+cp -r examples/target/classes "$WORK_DIR/classes"
+cp -r examples/target/test-classes "$WORK_DIR/test-classes"
+n=0
+tr ':' '\n' <"$WORK_DIR/classpath.txt" | while read -r jar; do
+  [ -n "$jar" ] || continue
+  n=$((n + 1)); cp "$jar" "$WORK_DIR/lib/$n-$(basename "$jar")"   # numbered: names may repeat across groups
+done
+java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -cp "$WORK_DIR/classes:$WORK_DIR/test-classes:$WORK_DIR/lib/*" \
+  io.vk4j.examples.bench.RuntimeBenchmark "$KCFG" "$@"

@@ -1,6 +1,7 @@
 package io.vk4j.webhook;
 
 import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -28,7 +29,7 @@ final class AdmissionController {
   static final String KIND = "AdmissionReview";
 
   private static final Logger LOG = LoggerFactory.getLogger(AdmissionController.class);
-  private static final Gson GSON = new Gson();
+  private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
   private final Supplier<AffinityConfig> config;
   private final NamespaceLabels namespaces;

@@ -14,12 +14,7 @@ import io.kubernetes.client.util.generic.GenericKubernetesApi;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +32,7 @@ final class NamespaceCache implements NamespaceLabels, AutoCloseable {
   private final SharedIndexInformer<V1Namespace> informer;
   private final Lister<V1Namespace> lister;
   private final CoreV1Api core;
-  private final ExecutorService lookups;
+  private final ApiClient client;
   private final Cache<String, Map<String, String>> fetched =
       CacheBuilder.newBuilder().expireAfterWrite(FALLBACK_TTL).maximumSize(10_000).build();
 
@@ -50,11 +45,7 @@ final class NamespaceCache implements NamespaceLabels, AutoCloseable {
     this.informer = factory.sharedIndexInformerFor(api, V1Namespace.class, 0L);
     this.lister = new Lister<>(informer.getIndexer());
     this.core = new CoreV1Api(client);
-    this.lookups = Executors.newFixedThreadPool(2, runnable -> {
-      Thread thread = new Thread(runnable, "vk-webhook-namespace-get");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.client = client;
   }
 
   void start() {
@@ -84,30 +75,25 @@ final class NamespaceCache implements NamespaceLabels, AutoCloseable {
     return fetch(namespace, deadlineNanos);
   }
 
+  /** One GET on the caller's thread, cut off by OkHttp's call timeout at the admission deadline. */
   private Optional<Map<String, String>> fetch(String namespace, long deadlineNanos) {
-    Future<Optional<Map<String, String>>> call = lookups.submit(() -> {
-      try {
-        return Optional.of(labels(core.readNamespace(namespace).execute()));
-      } catch (ApiException e) {
-        if (e.getCode() == 404) {
-          return Optional.<Map<String, String>>empty();
-        }
-        throw e;
-      }
-    });
-    try {
-      Optional<Map<String, String>> labels = call.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-      labels.ifPresent(found -> fetched.put(namespace, found));
-      return labels;
-    } catch (TimeoutException e) {
-      call.cancel(true);
-      LOG.warn("reading namespace {} did not finish before the admission deadline", namespace);
-    } catch (ExecutionException e) {
-      LOG.warn("reading namespace {} failed: {}", namespace, e.getCause().toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    long remaining = deadlineNanos - System.nanoTime();
+    if (remaining <= 0) {
+      return Optional.empty();
     }
-    return Optional.empty();
+    try {
+      okhttp3.Call call = core.readNamespace(namespace).buildCall(null);
+      call.timeout().timeout(remaining, TimeUnit.NANOSECONDS);
+      Map<String, String> labels = labels(client.<V1Namespace>execute(call, V1Namespace.class).getData());
+      fetched.put(namespace, labels);
+      return Optional.of(labels);
+    } catch (ApiException e) {
+      if (e.getCode() != 404) {
+        LOG.warn("reading namespace {} failed before the admission deadline: {}", namespace,
+            e.getCode() == 0 ? String.valueOf(e.getCause()) : "HTTP " + e.getCode());
+      }
+      return Optional.empty();
+    }
   }
 
   private static Map<String, String> labels(V1Namespace namespace) {
@@ -118,6 +104,5 @@ final class NamespaceCache implements NamespaceLabels, AutoCloseable {
   @Override
   public void close() {
     factory.stopAllRegisteredInformers(true);
-    lookups.shutdownNow();
   }
 }

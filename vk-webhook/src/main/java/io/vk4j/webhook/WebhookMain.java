@@ -57,7 +57,7 @@ public final class WebhookMain implements Callable<Integer> {
   Path config;
 
   @Option(names = "--kubeconfig", paramLabel = "FILE",
-      description = "Kubeconfig; default: in-cluster service account, then $KUBECONFIG or ~/.kube/config.")
+      description = "Kubeconfig; default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account.")
   Path kubeconfig;
 
   @Option(names = "--log-level", defaultValue = "info",

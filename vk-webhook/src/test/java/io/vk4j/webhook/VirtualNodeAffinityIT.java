@@ -1,6 +1,7 @@
 package io.vk4j.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
 import com.google.gson.JsonObject;
@@ -98,6 +99,9 @@ class VirtualNodeAffinityIT {
 
   @BeforeAll
   void startWebhookAndVirtualNode(@TempDir Path dir) throws Exception {
+    assumeTrue(ApiServerBinary.survivesMutatingWebhooks(client.getBasePath()),
+        "the local kube-apiserver was built with reflect2 1.0.1 and crashes (SIGSEGV) on every mutating webhook patch;"
+            + " rebuild it with reflect2 1.0.2 (see docs/webhook.md)");
     // the default rules, with both "virtual node" ends scoped to this run
     Path rules = dir.resolve("rules.yaml");
     Files.writeString(rules, """

@@ -54,9 +54,10 @@ final class AdminHandler {
           case "faults/restock" -> faults.restock(required(q, "zone"));
           case "faults/clear" -> faults.clear();
           case "calls/reset" -> emulator.resetCallCounts();
+          case "expire" -> emulator.expireContainerGroup(required(q, "group"));
           case "exit" -> emulator.exitContainer(required(q, "group"), required(q, "container"), intParam(q, "code"));
           case "restart" -> emulator.restartLater();
-          default -> throw new IllegalArgumentException("unknown POST " + PREFIX + path + "; try faults/throttle, faults/rate-limit, faults/error, faults/delay-response, faults/delay-request, faults/no-stock, faults/restock, faults/clear, calls/reset, exit, restart");
+          default -> throw new IllegalArgumentException("unknown POST " + PREFIX + path + "; try faults/throttle, faults/rate-limit, faults/error, faults/delay-response, faults/delay-request, faults/no-stock, faults/restock, faults/clear, calls/reset, exit, expire, restart");
         }
         out.put("ok", true);
         out.put("ZonesWithoutStock", new ArrayList<>(faults.zonesWithoutStock()));

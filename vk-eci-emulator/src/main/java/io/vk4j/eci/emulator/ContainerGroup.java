@@ -63,6 +63,7 @@ final class ContainerGroup {
   String intranetIp;
   Instant succeededTime;
   Instant failedTime;
+  Instant expiredTime;
   Instant terminalAt;
   final List<ContainerRuntime> initContainers = new ArrayList<>();
   final List<ContainerRuntime> containers = new ArrayList<>();
@@ -72,7 +73,7 @@ final class ContainerGroup {
   String scheduleFailureReason;
   /** Set once the group has been removed (deleted and gone, or purged). */
   boolean gone;
-  private int eventSequence;
+  int eventSequence;
 
   ContainerGroup(String id, long sequence, String regionId, String zoneId, String vSwitchId, GroupSpec spec, Instant now) {
     this.id = id;
@@ -257,6 +258,21 @@ final class ContainerGroup {
       }
       terminalAt = at;
     }
+  }
+
+  /** ECI stops a group whose account is overdue: every container terminates and the group is Expired. */
+  void expire(Instant now) {
+    for (ContainerRuntime c : containers) {
+      if (c.current.state.equals("Running")) {
+        c.terminate(now, 137, "Error", "expired");
+      }
+      c.exitAt = null;
+    }
+    nextStep = Step.NONE;
+    setStatus("Expired", now);
+    expiredTime = now;
+    terminalAt = now;
+    event("Warning", "Expired", "The container group " + id + " expired", now);
   }
 
   /** Starts deleting: Terminating now, gone after {@code delay}. */

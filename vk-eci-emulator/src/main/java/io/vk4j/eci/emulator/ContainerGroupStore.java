@@ -1,5 +1,7 @@
 package io.vk4j.eci.emulator;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -204,6 +206,19 @@ final class ContainerGroupStore {
     advanceAll();
   }
 
+  /** Makes a group Expired now, as ECI does when the account is overdue. */
+  synchronized void expire(String id) {
+    Instant now = advanceAll();
+    ContainerGroup group = groups.get(id);
+    if (group == null) {
+      throw new IllegalArgumentException("no container group " + id);
+    }
+    if (group.terminal() || group.status.equals("Terminating")) {
+      throw new IllegalStateException("container group " + id + " is already " + group.status);
+    }
+    group.expire(now);
+  }
+
   /** Makes a running container exit now with {@code exitCode}; the group's restart policy applies. */
   synchronized void exitContainer(String id, String containerName, int exitCode) {
     Instant now = advanceAll();
@@ -244,6 +259,28 @@ final class ContainerGroupStore {
       network.vSwitch(g.vSwitchId).release(g.intranetIp);
     }
     g.spec.clientToken.ifPresent(token -> idsByClientToken.remove(token, g.id));
+  }
+
+  /** Writes every group to {@code file} (atomically replacing it). */
+  synchronized void saveTo(Path file) throws IOException {
+    advanceAll();
+    StateFile.save(file, sequence, new ArrayList<>(groups.values()));
+  }
+
+  /** Adds the groups of a state file, with their addresses and client tokens. */
+  synchronized void loadFrom(Path file) throws IOException {
+    StateFile.Loaded loaded = StateFile.load(file);
+    for (ContainerGroup g : loaded.groups()) {
+      if (!g.regionId.equals(regionId)) {
+        throw new IOException("state file " + file + " holds group " + g.id + " of region " + g.regionId + ", not " + regionId);
+      }
+      groups.put(g.id, g);
+      if (g.intranetIp != null) {
+        network.vSwitch(g.vSwitchId).reserve(g.intranetIp);
+      }
+      g.spec.clientToken.ifPresent(token -> idsByClientToken.put(token, g.id));
+    }
+    sequence = Math.max(sequence, loaded.sequence());
   }
 
   synchronized List<ContainerGroupSnapshot> snapshots() {

@@ -6,6 +6,8 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,6 +62,7 @@ public final class EciEmulator implements AutoCloseable {
   private final CallCounter calls = new CallCounter();
   private final ContainerGroupStore store;
   private final SignatureVerifier verifier;
+  private final Path stateFile;
   private HttpServer server;
   private ExecutorService executor;
   private int boundPort = -1;
@@ -74,6 +77,15 @@ public final class EciEmulator implements AutoCloseable {
     Map<String, String> credentials = b.credentials.isEmpty() ? Map.of(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET) : b.credentials;
     Network network = new Network(b.regionId, b.vSwitches);
     this.store = new ContainerGroupStore(b.regionId, b.clock, b.transitionDelay, b.terminalRetention, b.maxContainerGroups, network, faults);
+    this.stateFile = b.stateFile;
+    if (stateFile != null && Files.exists(stateFile)) {
+      try {
+        store.loadFrom(stateFile);
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalStateException("cannot read the emulator state file " + stateFile + ": " + e.getMessage(), e);
+      }
+      log.info("Read {} container groups from {}", store.size(), stateFile);
+    }
     this.verifier = new SignatureVerifier(credentials, b.securityTokens, b.clock, new NonceCache(b.clock, SignatureVerifier.MAX_SKEW.multipliedBy(2), b.maxRememberedNonces));
   }
 
@@ -109,8 +121,12 @@ public final class EciEmulator implements AutoCloseable {
     };
   }
 
-  /** Stops serving: connections are refused until {@link #start()}; groups and faults are kept. */
+  /**
+   * Stops serving: connections are refused until {@link #start()}; groups and faults are kept, and written
+   * to the state file when there is one.
+   */
   public synchronized void stop() {
+    saveState();
     if (server != null) {
       server.stop(0);
       executor.shutdownNow();
@@ -121,6 +137,17 @@ public final class EciEmulator implements AutoCloseable {
       }
       server = null;
       executor = null;
+    }
+  }
+
+  private void saveState() {
+    if (stateFile == null) {
+      return;
+    }
+    try {
+      store.saveTo(stateFile);
+    } catch (IOException | RuntimeException e) {
+      log.warn("Cannot write the emulator state file {}", stateFile, e);
     }
   }
 
@@ -186,6 +213,17 @@ public final class EciEmulator implements AutoCloseable {
     store.exitContainer(containerGroupId, containerName, exitCode);
   }
 
+  /**
+   * Makes a group {@code Expired} now (ECI's status for a group stopped because the account is overdue):
+   * its containers terminate, {@code ExpiredTime} is set, and it is forgotten after the retention.
+   *
+   * @throws IllegalArgumentException if there is no such group
+   * @throws IllegalStateException if it has already ended or is being deleted
+   */
+  public void expireContainerGroup(String containerGroupId) {
+    store.expire(containerGroupId);
+  }
+
   /** Requests received for {@code action} since start or the last reset, whatever their outcome. */
   public long callCount(String action) {
     return calls.get(action);
@@ -231,6 +269,7 @@ public final class EciEmulator implements AutoCloseable {
     private int threads = 32;
     private boolean adminEndpoint = true;
     private Clock clock = Clock.systemUTC();
+    private Path stateFile;
     private final Map<String, String[]> vSwitches = new LinkedHashMap<>();
 
     private Builder() {}
@@ -326,6 +365,15 @@ public final class EciEmulator implements AutoCloseable {
     public Builder vSwitch(String vSwitchId, String zoneId, String cidr) {
       new Network.VSwitch(vSwitchId, zoneId, cidr);
       vSwitches.put(vSwitchId, new String[] {zoneId, cidr});
+      return this;
+    }
+
+    /**
+     * Keeps the container groups in this JSON file: read when the emulator is built (if it exists), written
+     * when it stops or closes, so a standalone emulator restarted as a new process finds its groups.
+     */
+    public Builder stateFile(Path file) {
+      this.stateFile = Preconditions.checkNotNull(file);
       return this;
     }
 

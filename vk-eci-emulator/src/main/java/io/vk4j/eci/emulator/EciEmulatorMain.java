@@ -1,5 +1,6 @@
 package io.vk4j.eci.emulator;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,13 +24,14 @@ public final class EciEmulatorMain {
       "  --transition-delay-ms N  time of each lifecycle step (default 300)",
       "  --retention-minutes N    how long finished groups stay visible (default 60)",
       "  --vswitch ID=ZONE/CIDR   declare a vSwitch, e.g. vsw-a=cn-hangzhou-h/10.1.0.0/16 (repeatable)",
+      "  --state-file PATH        keep container groups in this JSON file across restarts",
       "  --help                   this text");
 
   public static void main(String[] args) throws InterruptedException {
     EciEmulator emulator;
     try {
       emulator = parse(args);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println("error: " + e.getMessage());
       System.err.println(USAGE);
       System.exit(2);
@@ -72,6 +74,7 @@ public final class EciEmulatorMain {
         case "--secret" -> secret = value;
         case "--transition-delay-ms" -> b.groupTransitionDelay(Duration.ofMillis(integer(flag, value)));
         case "--retention-minutes" -> b.terminalRetention(Duration.ofMinutes(integer(flag, value)));
+        case "--state-file" -> b.stateFile(Path.of(value));
         case "--vswitch" -> {
           int eq = value.indexOf('=');
           int slash = value.indexOf('/');

@@ -34,6 +34,9 @@ final class GroupJson {
     if (g.failedTime != null) {
       m.put("FailedTime", Times.format(g.failedTime));
     }
+    if (g.expiredTime != null) {
+      m.put("ExpiredTime", Times.format(g.expiredTime));
+    }
     m.put("SpotStrategy", g.spec.raw.string("SpotStrategy").orElse("NoSpot"));
     g.spec.raw.string("SpotPriceLimit").ifPresent(v -> m.put("SpotPriceLimit", Double.parseDouble(v)));
     g.spec.raw.string("RamRoleName").ifPresent(v -> m.put("RamRoleName", v));

@@ -55,6 +55,14 @@ final class Network {
       return Optional.of(InetAddresses.toAddrString(InetAddresses.fromInteger(base + free)));
     }
 
+    /** Marks an address taken, for groups read back from a state file. */
+    void reserve(String ip) {
+      int offset = InetAddresses.coerceToInteger(InetAddresses.forString(ip)) - base;
+      if (offset >= 0 && offset < size) {
+        used.set(offset);
+      }
+    }
+
     void release(String ip) {
       int offset = InetAddresses.coerceToInteger(InetAddresses.forString(ip)) - base;
       if (offset >= 0 && offset < size) {

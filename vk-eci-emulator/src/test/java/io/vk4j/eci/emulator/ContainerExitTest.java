@@ -228,4 +228,20 @@ class ContainerExitTest {
     List<Map<String, Object>> conditions = (List<Map<String, Object>>) ((Map<String, Object>) data.get(0).get("ContainerGroupStatus")).get("Conditions");
     assertThat(conditions).anySatisfy(c -> assertThat(c).containsEntry("Type", "Ready").containsEntry("Status", "False"));
   }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void anExpiredGroupStopsAndSaysWhen() throws Exception {
+    String id = (String) eci.call("CreateContainerGroup", create("overdue", Map.of(), container("app", "nginx"))).get("ContainerGroupId");
+    clock.advance(Duration.ofSeconds(2));
+
+    emulator.expireContainerGroup(id);
+
+    Map<String, Object> group = describe(id);
+    assertThat(group).containsEntry("Status", "Expired").containsKey("ExpiredTime");
+    assertThat((Map<String, Object>) firstContainer(group).get("CurrentState")).containsEntry("State", "Terminated");
+    assertThatThrownBy(() -> emulator.expireContainerGroup(id)).isInstanceOf(IllegalStateException.class);
+    clock.advance(Duration.ofMinutes(11));
+    assertThat(emulator.containerGroup(id)).isEmpty();
+  }
 }
