@@ -7,6 +7,7 @@
 #   scripts/control-plane.sh start     install + build if needed, then start everything; prints the kubeconfig path
 #   scripts/control-plane.sh stop      stop exactly the processes that start launched (by PID file)
 #   scripts/control-plane.sh status    exit 0 when the API server answers /readyz
+#   scripts/control-plane.sh running   exit 0 when the API server that start launched is alive (ready or not)
 #
 # Environment:
 #   VK4J_CACHE     binary cache (default ~/.cache/vk4j)
@@ -75,7 +76,7 @@ build() {
   log "binaries cached in $BIN"
 }
 
-ready() { curl -ksf --max-time 2 -H "Authorization: Bearer $(cat "$RUN/token" 2>/dev/null)" "https://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; }
+ready() { curl -ksf --max-time 10 -H "Authorization: Bearer $(cat "$RUN/token" 2>/dev/null)" "https://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; }
 
 wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
   local limit=$1 what=$2; shift 2
@@ -94,7 +95,18 @@ default_sa_exists() {
   kubectl --kubeconfig "$RUN/kubeconfig" -n default get serviceaccount default >/dev/null 2>&1
 }
 
+alive() { # alive NAME: the process start launched under NAME still runs
+  local pid
+  pid=$(cat "$RUN/$1.pid" 2>/dev/null) || return 1
+  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "$1"
+}
+
 start() {
+  # A loaded machine can make a live API server slow to answer: never restart one that runs.
+  if alive kube-apiserver && alive etcd; then
+    wait_for 300 "the running kube-apiserver" ready
+    log "already running"; echo "$RUN/kubeconfig"; return 0
+  fi
   if ready; then log "already running"; echo "$RUN/kubeconfig"; return 0; fi
   install_packages
   build
@@ -130,7 +142,8 @@ KCFG
     --cert-dir="$RUN/certs" --service-account-key-file="$RUN/sa.pub" \
     --service-account-signing-key-file="$RUN/sa.key" --service-account-issuer=https://kubernetes.default.svc \
     --token-auth-file="$RUN/tokens.csv" --authorization-mode=RBAC --service-cluster-ip-range=10.0.0.0/24 \
-    --max-requests-inflight=2000 --max-mutating-requests-inflight=1000
+    --max-requests-inflight=2000 --max-mutating-requests-inflight=1000 \
+    --kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname
   wait_for 120 "kube-apiserver /readyz" ready
   spawn kube-controller-manager "$BIN/kube-controller-manager" --kubeconfig="$RUN/kubeconfig" \
     --service-account-private-key-file="$RUN/sa.key" --controllers='*,-nodeipam,-cloud-node-lifecycle' \
@@ -148,7 +161,7 @@ stop_processes() {
     [ -f "$RUN/$name.pid" ] || continue
     pid=$(cat "$RUN/$name.pid")
     # A stale PID file may name a process that reused the PID: only stop what runs our binary.
-    if kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "$name"; then
+    if alive "$name"; then
       kill "$pid" 2>/dev/null || true
       for ((i = 0; i < 40; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
       kill -9 "$pid" 2>/dev/null || true
@@ -163,5 +176,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop_processes; log "stopped" ;;
   status) ready ;;
+  running) alive kube-apiserver ;;
   *) sed -n '2,16p' "$0" >&2; exit 2 ;;
 esac

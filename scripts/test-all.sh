@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 if [ -z "${KUBECONFIG:-}" ]; then
   scripts/control-plane.sh install
-  if ! scripts/control-plane.sh status; then
+  if ! scripts/control-plane.sh running; then
     trap 'scripts/control-plane.sh stop' EXIT
   fi
   KUBECONFIG=$(scripts/control-plane.sh start)

@@ -51,6 +51,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -75,6 +76,9 @@ class VirtualNodeAffinityIT {
   private static final String RUN_LABEL = "vk4j.io/webhook-it";
   private static final String PROVIDER_TAINT = "virtual-kubelet.io/provider";
   private static final Duration PATIENCE = Duration.ofSeconds(90);
+  private static final String SKIP_REASON = "SKIPPED: the local kube-apiserver was built with the reflect2 1.0.1 that"
+      + " Kubernetes 1.20 vendors; under Go 1.18+ it crashes (SIGSEGV) on every mutating webhook patch, which would"
+      + " take the shared control plane down. Rebuild it with reflect2 1.0.2 (docs/webhook.md).";
 
   private final TestCluster cluster;
   private final ApiClient client;
@@ -87,6 +91,7 @@ class VirtualNodeAffinityIT {
   private ScheduledExecutorService heartbeat;
   private WebhookApp app;
   private String podNamespace;
+  private boolean apiServerSurvivesPatches;
 
   VirtualNodeAffinityIT(TestCluster cluster) {
     this.cluster = cluster;
@@ -99,9 +104,11 @@ class VirtualNodeAffinityIT {
 
   @BeforeAll
   void startWebhookAndVirtualNode(@TempDir Path dir) throws Exception {
-    assumeTrue(ApiServerBinary.survivesMutatingWebhooks(client.getBasePath()),
-        "the local kube-apiserver was built with reflect2 1.0.1 and crashes (SIGSEGV) on every mutating webhook patch;"
-            + " rebuild it with reflect2 1.0.2 (see docs/webhook.md)");
+    apiServerSurvivesPatches = ApiServerBinary.survivesMutatingWebhooks(client.getBasePath());
+    if (!apiServerSurvivesPatches) {
+      System.err.println(SKIP_REASON);
+      return;
+    }
     // the default rules, with both "virtual node" ends scoped to this run
     Path rules = dir.resolve("rules.yaml");
     Files.writeString(rules, """
@@ -131,6 +138,11 @@ class VirtualNodeAffinityIT {
     podNamespace = cluster.createNamespace("vk-webhook");
     kubectl("label", "namespace", podNamespace, RUN_LABEL + "=" + run);
     awaitWebhookSteers(podNamespace, Map.of("eci", "true"));
+  }
+
+  @BeforeEach
+  void requireAnApiServerThatSurvivesPatches() {
+    assumeTrue(apiServerSurvivesPatches, SKIP_REASON);
   }
 
   @AfterAll

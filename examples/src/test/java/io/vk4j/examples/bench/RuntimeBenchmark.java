@@ -338,8 +338,8 @@ public final class RuntimeBenchmark {
 
   /**
    * Deletes every pod of the namespace ({@code gracePeriodSeconds} null: each pod's own). The API
-   * server stops a large deletecollection when it outlasts its request timeout (504), so it is
-   * sent again until one completes.
+   * server stops a large deletecollection when it outlasts its request timeout (504, or 500
+   * "context deadline exceeded"), so it is sent again until one completes.
    */
   private void deleteAll(String namespace, Integer gracePeriodSeconds) throws ApiException, InterruptedException {
     for (int attempt = 1; ; attempt++) {
@@ -347,10 +347,11 @@ public final class RuntimeBenchmark {
         core.deleteCollectionNamespacedPod(namespace).gracePeriodSeconds(gracePeriodSeconds).execute();
         return;
       } catch (ApiException e) {
-        if (e.getCode() != 504 || attempt >= 20) {
+        boolean timedOut = e.getCode() == 504 || e.getCode() == 500 || e.getCode() == 429 || e.getCode() == 0;
+        if (!timedOut || attempt >= 20) {
           throw e;
         }
-        log("deletecollection timed out (attempt %d), sending it again", attempt);
+        log("deletecollection failed (HTTP %d, attempt %d), sending it again", e.getCode(), attempt);
       }
     }
   }

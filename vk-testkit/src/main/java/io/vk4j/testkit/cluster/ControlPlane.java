@@ -38,7 +38,7 @@ final class ControlPlane {
       return path;
     }
     Path script = projectRoot().resolve("scripts/control-plane.sh");
-    boolean wasRunning = run(script, "status", 30) == 0;
+    boolean wasRunning = run(script, "running", 30) == 0;
     Path path = start(script);
     if (!wasRunning && !"true".equals(System.getenv("VK4J_KEEP_CONTROL_PLANE"))) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> run(script, "stop", 60), "control-plane-stop"));
