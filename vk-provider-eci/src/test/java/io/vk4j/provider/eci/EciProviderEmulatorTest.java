@@ -23,7 +23,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -93,6 +92,24 @@ class EciProviderEmulatorTest {
     provider.deletePod(pod);
     assertThat(fixture.events.of("web-1")).extracting(RecordingEvents.Event::reason)
         .contains("EciContainerGroupCreated", "EciContainerGroupDeleted");
+  }
+
+  @Test
+  void nothingChangingMeansNoNotificationsAndNoDetailCalls() throws Exception {
+    provider = fixture.provider("vk-quiet");
+    V1Pod pod = EmulatorFixture.pod("shop", "web-quiet");
+    provider.createPod(pod);
+    await().atMost(TIMEOUT).until(() -> "Running".equals(fixture.phaseOf(pod)));
+    long settled = provider.statusRounds();
+    await().atMost(TIMEOUT).until(() -> provider.statusRounds() > settled + 3);
+
+    long notifications = fixture.notifications.size();
+    long describes = provider.apiCalls().getOrDefault("DescribeContainerGroups", 0L);
+    long rounds = provider.statusRounds();
+    await().atMost(TIMEOUT).until(() -> provider.statusRounds() > rounds + 3);
+    assertThat(fixture.notifications).hasSize((int) notifications);
+    assertThat(provider.apiCalls().getOrDefault("DescribeContainerGroups", 0L)).isEqualTo(describes);
+    assertThat(provider.apiCalls().get("DescribeContainerGroupStatus")).isGreaterThan(3L);
   }
 
   @Test
