@@ -9,10 +9,4 @@ record Mutation(String decision, JsonArray patch, List<String> warnings) {
   static Mutation skip(String decision) {
     return new Mutation(decision, new JsonArray(), List.of());
   }
-
-  Mutation withWarning(String warning) {
-    List<String> all = new java.util.ArrayList<>(warnings);
-    all.add(warning);
-    return new Mutation(decision, patch, List.copyOf(all));
-  }
 }

@@ -2,8 +2,6 @@ package io.vk4j.webhook;
 
 import io.kubernetes.client.openapi.ApiClient;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -11,7 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.immutables.value.Value;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,15 +103,9 @@ final class WebhookApp implements AutoCloseable {
     FileWatcher watcher = new FileWatcher(settings.reloadInterval());
     NamespaceCache namespaces = null;
     try {
-      AtomicReference<AffinityConfig> config = new AtomicReference<>(AffinityConfig.defaults());
-      if (settings.configFile().isPresent()) {
-        Path file = settings.configFile().get();
-        config.set(readConfig(file));
-        watcher.watch(List.of(file), () -> {
-          config.set(readConfig(file));
-          LOG.info("reloaded the rules from {}", file);
-        });
-      }
+      Supplier<AffinityConfig> config = settings.configFile().isPresent()
+          ? new ReloadingConfig(settings.configFile().get(), watcher)
+          : AffinityConfig::defaults;
       LOG.info("{} rule(s): {}", config.get().rules().size(),
           config.get().rules().stream().map(r -> r.name() + " (" + r.mode().configName() + ")").toList());
 
@@ -200,14 +192,6 @@ final class WebhookApp implements AutoCloseable {
         }
       }
     });
-  }
-
-  private static AffinityConfig readConfig(Path file) throws IOException, ConfigParser.InvalidConfigException {
-    try {
-      return ConfigParser.parse(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (ConfigParser.InvalidConfigException e) {
-      throw new ConfigParser.InvalidConfigException(file + ": " + e.getMessage(), e);
-    }
   }
 
   @Override

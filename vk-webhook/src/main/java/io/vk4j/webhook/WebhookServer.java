@@ -48,6 +48,14 @@ final class WebhookServer implements AutoCloseable {
   private final HttpsServer server;
   private final ThreadPoolExecutor workers;
 
+  static {
+    // The JDK server writes headers and body separately; with Nagle's algorithm the body then waits
+    // for the client's delayed ACK (40 ms). Read once, when the JDK's server configuration loads.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   WebhookServer(ServerOptions options, ReloadingKeyManager keys, AdmissionController controller,
       BooleanSupplier ready) throws IOException {
     this.options = options;

@@ -13,13 +13,13 @@ import java.util.Map;
  * ephemeral-storage divided by the divisor and rounded up, as the kubelet computes them. A limit
  * that is not set is the node's allocatable amount.
  */
-public final class ResourceFields {
+final class ResourceFields {
   private ResourceFields() {}
 
   /**
    * @throws IllegalArgumentException for a resource that is not supported or a zero divisor
    */
-  public static String value(V1ResourceFieldSelector selector, V1Container container,
+  static String value(V1ResourceFieldSelector selector, V1Container container,
       Map<String, Quantity> nodeAllocatable) {
     String resource = selector.getResource();
     int dot = resource == null ? -1 : resource.indexOf('.');

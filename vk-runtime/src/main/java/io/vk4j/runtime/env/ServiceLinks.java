@@ -12,11 +12,11 @@ import java.util.Map;
  * {@code NAME_SERVICE_PORT}, {@code NAME_SERVICE_PORT_PORTNAME} and the Docker-link style
  * {@code NAME_PORT}, {@code NAME_PORT_80_TCP}, {@code ..._PROTO}, {@code ..._PORT}, {@code ..._ADDR}.
  */
-public final class ServiceLinks {
+final class ServiceLinks {
   private ServiceLinks() {}
 
   /** Variables for {@code services}, in order; Services without a cluster IP are skipped. */
-  public static Map<String, String> variables(List<V1Service> services) {
+  static Map<String, String> variables(List<V1Service> services) {
     Map<String, String> vars = new LinkedHashMap<>();
     for (V1Service service : services) {
       if (service.getSpec() == null || service.getMetadata() == null) {

@@ -7,10 +7,10 @@ import java.util.Map;
  * and stays as written otherwise; {@code $$} is a literal {@code $}, so {@code $$(NAME)} yields
  * {@code $(NAME)}; any other {@code $} is kept.
  */
-public final class VarExpansion {
+final class VarExpansion {
   private VarExpansion() {}
 
-  public static String expand(String input, Map<String, String> vars) {
+  static String expand(String input, Map<String, String> vars) {
     if (input == null || input.indexOf('$') < 0) {
       return input;
     }

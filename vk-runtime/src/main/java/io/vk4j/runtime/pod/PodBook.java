@@ -39,8 +39,4 @@ final class PodBook {
       return byUid.isEmpty() ? null : byUid;
     });
   }
-
-  int size() {
-    return records.size();
-  }
 }

@@ -3,7 +3,6 @@ package io.vk4j.runtime.pod;
 import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodStatus;
-import java.time.OffsetDateTime;
 
 /** Small facts about pods that several classes of this package need. */
 final class Pods {
@@ -35,10 +34,6 @@ final class Pods {
 
   static boolean isTerminal(V1Pod pod) {
     return isTerminal(pod.getStatus());
-  }
-
-  static OffsetDateTime deletionTimestamp(V1Pod pod) {
-    return pod.getMetadata().getDeletionTimestamp();
   }
 
   /** A deep copy, for handing a pod to the provider, which owns what it receives. */
