@@ -17,7 +17,11 @@ set -euo pipefail
 
 K8S_VERSION=1.20.2
 CACHE=${VK4J_CACHE:-$HOME/.cache/vk4j}
-BIN=$CACHE/kubernetes-$K8S_VERSION/bin
+# reflect2 1.0.1, which Kubernetes 1.20 vendors, crashes programs built with Go >= 1.18 ("fatal error: fault"
+# while json-iterator walks a map, e.g. in the API server's admission webhook path); Debian's 1.0.2 replaces it.
+BUILD_ID=$K8S_VERSION-reflect2-1.0.2
+BIN=$CACHE/kubernetes-$BUILD_ID/bin
+REFLECT2_SRC=/usr/share/gocode/src/github.com/modern-go/reflect2
 RUN=${VK4J_CP_DIR:-/tmp/vk4j-control-plane}
 PORT=${VK4J_CP_PORT:-6443}
 ETCD_PORT=${VK4J_ETCD_PORT:-2379}
@@ -36,6 +40,7 @@ install_packages() {
   command -v kubectl >/dev/null || missing+=(kubernetes-client)
   command -v openssl >/dev/null || missing+=(openssl)
   command -v curl >/dev/null || missing+=(curl)
+  [ -f "$REFLECT2_SRC/go_above_118.go" ] || missing+=(golang-github-modern-go-reflect2-dev)
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing ${missing[*]}"
   as_root apt-get update -qq
@@ -59,11 +64,13 @@ build() {
   install_packages
   enable_source_lists
   local work; work=$(mktemp -d "${TMPDIR:-/tmp}/vk4j-k8s-build.XXXXXX")
-  log "building kubernetes $K8S_VERSION in $work (several minutes, once)"
+  log "building kubernetes $BUILD_ID in $work (several minutes, once)"
   ( cd "$work" && apt-get source --download-only kubernetes >/dev/null 2>&1 )
   local tarball; tarball=$(ls "$work"/kubernetes_*.orig.tar.gz | head -1)
   tar -xzf "$tarball" -C "$work"
   local src; src=$(find "$work" -mindepth 1 -maxdepth 1 -type d | head -1)
+  rm -f "$src"/vendor/github.com/modern-go/reflect2/*.go "$src"/vendor/github.com/modern-go/reflect2/*.s
+  cp "$REFLECT2_SRC"/*.go "$REFLECT2_SRC"/*.s "$src/vendor/github.com/modern-go/reflect2/"
   mkdir -p "$src/.go/src/k8s.io" "$work/home"
   ln -sfn ../../.. "$src/.go/src/k8s.io/kubernetes"
   ( cd "$src" && GOPATH="$src/.go" CGO_ENABLED=0 HOME="$work/home" \

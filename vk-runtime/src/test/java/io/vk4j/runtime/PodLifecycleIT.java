@@ -249,6 +249,21 @@ class PodLifecycleIT {
   }
 
   @Test
+  void aLabelChangeReachesTheProviderAsAnUpdate() throws Exception {
+    create(pod(ns, "relabelled", nodeName));
+    awaitRunning("relabelled");
+    String patch = "{\"metadata\":{\"labels\":{\"tier\":\"gold\"}}}";
+    io.kubernetes.client.util.PatchUtils.patch(V1Pod.class,
+        () -> core.patchNamespacedPod("relabelled", ns, new io.kubernetes.client.custom.V1Patch(patch)).buildCall(null),
+        io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, core.getApiClient());
+    await().atMost(WAIT).until(() -> fake.getPod(ns, "relabelled")
+        .map(p -> p.getMetadata().getLabels() != null && "gold".equals(p.getMetadata().getLabels().get("tier")))
+        .orElse(false));
+    await().atMost(WAIT).until(() -> hasEvent("relabelled", "ProviderUpdated"));
+    assertThat(phase(core, ns, "relabelled")).isEqualTo("Running");
+  }
+
+  @Test
   void aPodThatExitsIsReportedSucceeded() throws Exception {
     V1Pod pod = pod(ns, "job", nodeName);
     pod.getSpec().setRestartPolicy("Never");

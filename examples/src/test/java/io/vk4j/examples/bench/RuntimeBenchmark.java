@@ -96,13 +96,18 @@ public final class RuntimeBenchmark {
     int concurrency = 32;
     int workers = 10;
     int quietSeconds = 60;
-    for (int i = 1; i < args.length; i++) {
-      switch (args[i]) {
-        case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
-        case "--workers" -> workers = Integer.parseInt(args[++i]);
-        case "--quiet-seconds" -> quietSeconds = Integer.parseInt(args[++i]);
-        default -> n = Integer.parseInt(args[i]);
+    try {
+      for (int i = 1; i < args.length; i++) {
+        switch (args[i]) {
+          case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
+          case "--workers" -> workers = Integer.parseInt(args[++i]);
+          case "--quiet-seconds" -> quietSeconds = Integer.parseInt(args[++i]);
+          default -> n = Integer.parseInt(args[i]);
+        }
       }
+    } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+      System.err.println("usage: scripts/benchmark.sh [N] [--concurrency C] [--workers W] [--quiet-seconds S]");
+      System.exit(2);
     }
     KubernetesJson.omitEmptyCollections(); // what Go clients send; see the class
     RuntimeBenchmark benchmark = new RuntimeBenchmark(n, concurrency, workers,
