@@ -97,7 +97,7 @@ final class WebhookApp implements AutoCloseable {
   /**
    * Starts serving; throws when the configuration or certificate files are unusable.
    *
-   * @param client an ApiClient without read timeout (it carries the namespace watch)
+   * @param client API access; its read timeout is set to zero, as it carries the namespace watch
    */
   static WebhookApp start(Settings settings, ApiClient client) throws IOException, ConfigParser.InvalidConfigException {
     FileWatcher watcher = new FileWatcher(settings.reloadInterval());
@@ -131,7 +131,7 @@ final class WebhookApp implements AutoCloseable {
       namespaces = new NamespaceCache(client);
       namespaces.start();
       NamespaceCache cache = namespaces;
-      AdmissionController controller = new AdmissionController(config::get, cache);
+      AdmissionController controller = new AdmissionController(config, cache);
       WebhookServer server = new WebhookServer(settings.server(), keys, controller, cache::synced);
       WebhookApp app = new WebhookApp(watcher, namespaces, server, keys, issued);
       server.start();
