@@ -42,16 +42,31 @@ final class AdmissionController {
   /** An HTTP answer: status code and JSON body. */
   record Reply(int status, String body) {}
 
+  /** The answer to a review; may wait, up to the deadline, to learn a namespace's labels. */
   Reply review(byte[] body, long deadlineNanos) {
+    return review(body, deadlineNanos, true).orElseThrow();
+  }
+
+  /**
+   * The answer, if it can be given without waiting for anything (what the labels of namespaces
+   * in the watch cache allow: nearly always); empty when only {@link #review} can answer.
+   */
+  Optional<Reply> reviewAtOnce(byte[] body, long deadlineNanos) {
+    return review(body, deadlineNanos, false);
+  }
+
+  private Optional<Reply> review(byte[] body, long deadlineNanos, boolean mayWait) {
     try {
-      return reviewOrThrow(body, deadlineNanos);
+      return Optional.of(reviewOrThrow(body, deadlineNanos, mayWait));
+    } catch (WouldWait e) {
+      return Optional.empty();
     } catch (BadReviewException e) {
       LOG.info("rejected an admission review: {}", e.getMessage());
-      return failure(400, "BadRequest", e.getMessage());
+      return Optional.of(failure(400, "BadRequest", e.getMessage()));
     }
   }
 
-  private Reply reviewOrThrow(byte[] body, long deadlineNanos) {
+  private Reply reviewOrThrow(byte[] body, long deadlineNanos, boolean mayWait) {
     JsonObject review = parseObject(body);
     String apiVersion = stringField(review, "apiVersion");
     String kind = stringField(review, "kind");
@@ -90,7 +105,9 @@ final class AdmissionController {
     String ns = namespace;
     Mutation mutation;
     try {
-      mutation = PodMutator.mutate(pod, ns, config.get(), () -> namespaces.labelsOf(ns, deadlineNanos));
+      mutation = PodMutator.mutate(pod, ns, config.get(), mayWait
+          ? () -> namespaces.labelsOf(ns, deadlineNanos)
+          : () -> namespaces.cachedLabelsOf(ns).map(Optional::of).orElseThrow(() -> WouldWait.INSTANCE));
     } catch (JsonPatchBuilder.BadPodException e) {
       throw new BadReviewException("request.object: " + e.getMessage());
     }
@@ -186,6 +203,15 @@ final class AdmissionController {
       return name;
     }
     return "?";
+  }
+
+  /** A review without waiting needed a namespace read: it is abandoned, to be done by {@link #review}. */
+  private static final class WouldWait extends RuntimeException {
+    static final WouldWait INSTANCE = new WouldWait();
+
+    private WouldWait() {
+      super("a namespace read is needed", null, false, false);
+    }
   }
 
   /** The review cannot be answered: the caller gets a 400 with this message. */

@@ -64,15 +64,17 @@ final class NamespaceCache implements NamespaceLabels, AutoCloseable {
 
   @Override
   public Optional<Map<String, String>> labelsOf(String namespace, long deadlineNanos) {
-    V1Namespace cached = lister.get(namespace);
-    if (cached != null) {
-      return Optional.of(labels(cached));
+    Optional<Map<String, String>> cached = cachedLabelsOf(namespace);
+    return cached.isPresent() ? cached : fetch(namespace, deadlineNanos);
+  }
+
+  @Override
+  public Optional<Map<String, String>> cachedLabelsOf(String namespace) {
+    V1Namespace watched = lister.get(namespace);
+    if (watched != null) {
+      return Optional.of(labels(watched));
     }
-    Map<String, String> recent = fetched.getIfPresent(namespace);
-    if (recent != null) {
-      return Optional.of(recent);
-    }
-    return fetch(namespace, deadlineNanos);
+    return Optional.ofNullable(fetched.getIfPresent(namespace));
   }
 
   /** One GET on the caller's thread, cut off by OkHttp's call timeout at the admission deadline. */

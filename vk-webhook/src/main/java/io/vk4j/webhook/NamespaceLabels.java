@@ -12,6 +12,12 @@ interface NamespaceLabels {
    */
   Optional<Map<String, String>> labelsOf(String namespace, long deadlineNanos);
 
+  /**
+   * The labels of {@code namespace} if they are at hand, with no call and no wait; empty when
+   * learning them would take {@link #labelsOf} (which may then still find none).
+   */
+  Optional<Map<String, String>> cachedLabelsOf(String namespace);
+
   /** True once the source has a complete view (the readiness of the webhook). */
   boolean synced();
 
@@ -20,6 +26,11 @@ interface NamespaceLabels {
     return new NamespaceLabels() {
       @Override
       public Optional<Map<String, String>> labelsOf(String namespace, long deadlineNanos) {
+        return cachedLabelsOf(namespace);
+      }
+
+      @Override
+      public Optional<Map<String, String>> cachedLabelsOf(String namespace) {
         return Optional.ofNullable(labelsByNamespace.get(namespace));
       }
 

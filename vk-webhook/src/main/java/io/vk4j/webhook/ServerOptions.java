@@ -24,7 +24,7 @@ abstract class ServerOptions {
     return Math.max(2, Runtime.getRuntime().availableProcessors());
   }
 
-  /** Reviews waiting for a worker; beyond it a connection is closed at once (the API server then ignores us). */
+  /** Reviews waiting for a worker; beyond it a review is answered 503 at once (the API server then applies its failurePolicy). */
   @Value.Default
   int queueCapacity() {
     return 512;
@@ -41,6 +41,21 @@ abstract class ServerOptions {
     return Duration.ofSeconds(10);
   }
 
+  /**
+   * How long a connection may wait for its next request. Longer than the API server's keep-alive
+   * (Go's 90 s), so that it is the client that retires an idle connection, never a race with us.
+   */
+  @Value.Default
+  Duration idleTimeout() {
+    return Duration.ofSeconds(120);
+  }
+
+  /** How long a request may take to arrive whole after its first byte, and a TLS handshake to finish. */
+  @Value.Default
+  Duration requestTimeout() {
+    return Duration.ofSeconds(10);
+  }
+
   @Value.Check
   protected void check() {
     if (port() < 0 || port() > 65535) {
@@ -48,6 +63,9 @@ abstract class ServerOptions {
     }
     if (workers() < 1 || queueCapacity() < 1 || maxRequestBytes() < 1024) {
       throw new IllegalArgumentException("workers and queue capacity must be positive, max request >= 1 KiB");
+    }
+    if (idleTimeout().isNegative() || idleTimeout().isZero() || requestTimeout().isNegative() || requestTimeout().isZero()) {
+      throw new IllegalArgumentException("idle and request timeouts must be positive");
     }
   }
 

@@ -31,10 +31,13 @@ class NamespaceCacheIT {
       // not started: nothing watched, so the labels come from one GET
       assertThat(cache.synced()).isFalse();
       assertThat(cache.watchedLabels(namespace)).isEmpty();
+      assertThat(cache.cachedLabelsOf(namespace)).as("unknown yet: a review must wait for a read").isEmpty();
       assertThat(cache.labelsOf(namespace, inSeconds(30)))
           .hasValueSatisfying(labels -> assertThat(labels).containsEntry("virtual-node-affinity-injection", "enabled"));
       assertThat(cache.labelsOf(cluster.uniqueName("missing"), inSeconds(30))).isEmpty();
       assertThat(cache.labelsOf(namespace, System.nanoTime() - 1)).as("remembered, no GET needed")
+          .hasValueSatisfying(labels -> assertThat(labels).containsEntry("virtual-node-affinity-injection", "enabled"));
+      assertThat(cache.cachedLabelsOf(namespace)).as("at hand: a review needs no wait")
           .hasValueSatisfying(labels -> assertThat(labels).containsEntry("virtual-node-affinity-injection", "enabled"));
 
       cache.start();
@@ -45,6 +48,8 @@ class NamespaceCacheIT {
               .map(labels -> "disabled".equals(labels.get("virtual-node-affinity-injection"))).orElse(false));
       // the watch wins over the remembered GET
       assertThat(cache.labelsOf(namespace, inSeconds(30)))
+          .hasValueSatisfying(labels -> assertThat(labels).containsEntry("virtual-node-affinity-injection", "disabled"));
+      assertThat(cache.cachedLabelsOf(namespace))
           .hasValueSatisfying(labels -> assertThat(labels).containsEntry("virtual-node-affinity-injection", "disabled"));
     }
   }

@@ -1,0 +1,210 @@
+package io.vk4j.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a client can and cannot do to the server: idle, stalled and half-sent connections never
+ * hold a worker and are closed in bounded time; a review that must wait runs on a worker, and one
+ * that finds every worker and queue slot taken is refused at once.
+ */
+class ConnectionHandlingTest {
+
+  private static final String NAMESPACE_REVIEW = "src/test/resources/golden/rule-namespace-injection-enabled/request.json";
+  private static final Map<String, String> INJECTION_ENABLED = Map.of("virtual-node-affinity-injection", "enabled");
+
+  private final SelfSignedCertificates.Issued certificates =
+      SelfSignedCertificates.issue("vk-webhook", List.of("localhost"), List.of("127.0.0.1"));
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private WebhookServer server;
+  private SSLContext tls;
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable closeable : toClose) {
+      closeable.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private void start(ServerOptions.Builder options, NamespaceLabels namespaces) throws Exception {
+    AdmissionController controller = new AdmissionController(AffinityConfig::defaults, namespaces);
+    server = new WebhookServer(options.bindAddress("127.0.0.1").port(0).build(),
+        new ReloadingKeyManager(certificates.serving()), controller, () -> true);
+    server.start();
+    tls = TestTls.trusting(certificates.ca());
+  }
+
+  @Test
+  void idleAndHalfSentConnectionsDoNotHoldTheOnlyWorker() throws Exception {
+    start(ServerOptions.builder().workers(1), NamespaceLabels.fixed(Map.of("vk", INJECTION_ENABLED)));
+    for (int i = 0; i < 4; i++) {
+      handshakenSocket(); // connected, TLS done, no request
+    }
+    SSLSocket halfSent = handshakenSocket();
+    halfSent.getOutputStream().write("POST /mutate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le".getBytes(StandardCharsets.US_ASCII));
+    halfSent.getOutputStream().flush();
+
+    try (KeepAliveHttpsConnection client = new KeepAliveHttpsConnection(tls, "127.0.0.1", server.port())) {
+      client.setTimeout(Duration.ofSeconds(30));
+      assertThat(client.post("/mutate", Files.readAllBytes(Path.of(NAMESPACE_REVIEW)))).isEqualTo(200);
+      assertThat(client.lastBody()).contains("\"patch\"");
+    }
+  }
+
+  @Test
+  void aRequestThatStallsIsCutOffAfterTheRequestTimeout() throws Exception {
+    start(ServerOptions.builder().requestTimeout(Duration.ofMillis(300)), NamespaceLabels.fixed(Map.of()));
+    SSLSocket stalled = handshakenSocket();
+    stalled.getOutputStream().write("POST /mutate HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
+    stalled.getOutputStream().flush();
+
+    await("the stalled connection closed").atMost(Duration.ofSeconds(30)).until(() -> closedByServer(stalled));
+  }
+
+  @Test
+  void anIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+    start(ServerOptions.builder().idleTimeout(Duration.ofMillis(300)), NamespaceLabels.fixed(Map.of()));
+    SSLSocket idle = handshakenSocket();
+    OutputStream out = idle.getOutputStream();
+    out.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+
+    await("the idle connection closed").atMost(Duration.ofSeconds(30)).until(() -> closedByServer(idle));
+  }
+
+  @Test
+  void aReviewThatMustReadItsNamespaceWaitsOnAWorkerNotOnTheEventLoop() throws Exception {
+    AtomicReference<String> readOn = new AtomicReference<>();
+    start(ServerOptions.builder().workers(1), new NamespaceLabels() {
+      @Override
+      public Optional<Map<String, String>> labelsOf(String namespace, long deadlineNanos) {
+        readOn.set(Thread.currentThread().getName());
+        return Optional.of(INJECTION_ENABLED);
+      }
+
+      @Override
+      public Optional<Map<String, String>> cachedLabelsOf(String namespace) {
+        return Optional.empty(); // never seen by the watch: a read is needed
+      }
+
+      @Override
+      public boolean synced() {
+        return true;
+      }
+    });
+
+    try (KeepAliveHttpsConnection client = connect()) {
+      assertThat(client.post("/mutate", Files.readAllBytes(Path.of(NAMESPACE_REVIEW)))).isEqualTo(200);
+      assertThat(client.lastBody()).as("steered by the labels the read found").contains("\"patch\"");
+    }
+    assertThat(readOn.get()).startsWith("vk-webhook-worker-");
+  }
+
+  @Test
+  void whenEveryWorkerAndQueueSlotIsTakenAReviewIsRefusedAtOnce() throws Exception {
+    CountDownLatch reading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    start(ServerOptions.builder().workers(1).queueCapacity(1), new NamespaceLabels() {
+      @Override
+      public Optional<Map<String, String>> labelsOf(String namespace, long deadlineNanos) {
+        reading.countDown();
+        try {
+          release.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return Optional.of(INJECTION_ENABLED);
+      }
+
+      @Override
+      public Optional<Map<String, String>> cachedLabelsOf(String namespace) {
+        return Optional.empty();
+      }
+
+      @Override
+      public boolean synced() {
+        return true;
+      }
+    });
+    byte[] review = Files.readAllBytes(Path.of(NAMESPACE_REVIEW));
+    KeepAliveHttpsConnection first = connect();
+    CompletableFuture<Integer> occupiesTheWorker = CompletableFuture.supplyAsync(() -> post(first, review));
+    assertThat(reading.await(30, TimeUnit.SECONDS)).as("the first review reached the worker").isTrue();
+
+    // two more reviews compete for the one queue slot: exactly one of them is refused, at once
+    KeepAliveHttpsConnection second = connect();
+    KeepAliveHttpsConnection third = connect();
+    CompletableFuture<Integer> b = CompletableFuture.supplyAsync(() -> post(second, review));
+    CompletableFuture<Integer> c = CompletableFuture.supplyAsync(() -> post(third, review));
+    assertThat(CompletableFuture.anyOf(b, c).get(30, TimeUnit.SECONDS)).as("the first answer").isEqualTo(503);
+    KeepAliveHttpsConnection refusedConnection = b.isDone() ? second : third;
+    assertThat(refusedConnection.lastBody()).contains("ServiceUnavailable").contains("overloaded");
+
+    release.countDown();
+    assertThat(occupiesTheWorker.get(30, TimeUnit.SECONDS)).isEqualTo(200);
+    assertThat((b.isDone() && b.get() == 503 ? c : b).get(30, TimeUnit.SECONDS)).isEqualTo(200);
+  }
+
+  private KeepAliveHttpsConnection connect() throws IOException {
+    KeepAliveHttpsConnection connection = new KeepAliveHttpsConnection(tls, "127.0.0.1", server.port());
+    connection.setTimeout(Duration.ofSeconds(30));
+    toClose.add(connection);
+    return connection;
+  }
+
+  private static int post(KeepAliveHttpsConnection connection, byte[] review) {
+    try {
+      return connection.post("/mutate", review);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private SSLSocket handshakenSocket() throws IOException {
+    SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", server.port());
+    toClose.add(socket);
+    socket.startHandshake();
+    return socket;
+  }
+
+  /** True once the server has closed the connection (what was sent before the close is skipped). */
+  private static boolean closedByServer(SSLSocket socket) throws IOException {
+    socket.setSoTimeout(200);
+    InputStream in = socket.getInputStream();
+    try {
+      byte[] buffer = new byte[4096];
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        // an answer sent before the close
+      }
+      return true;
+    } catch (SocketTimeoutException stillOpen) {
+      return false;
+    } catch (IOException reset) {
+      return true;
+    }
+  }
+}
