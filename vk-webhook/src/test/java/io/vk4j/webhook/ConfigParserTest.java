@@ -30,6 +30,25 @@ class ConfigParserTest {
         .isEqualTo(Map.of("virtual-node-affinity-injection", "enabled"));
   }
 
+  /** The example users copy from the README parses to what the README says it does. */
+  @Test
+  void theReadmeExampleMeansWhatTheReadmeSays() throws Exception {
+    String readme = java.nio.file.Files.readString(
+        java.nio.file.Path.of(System.getProperty("vk4j.projectRoot", ".."), "README.md"));
+    int start = readme.indexOf("```yaml\noptOutLabel:");
+    assertThat(start).as("the README's configuration example").isNotNegative();
+    String yaml = readme.substring(start + "```yaml\n".length(), readme.indexOf("```", start + 3));
+
+    AffinityConfig config = ConfigParser.parse(yaml);
+    assertThat(config.rules()).extracting(AffinityRule::name).containsExactly("batch-prefers", "eci-pod");
+    assertThat(config.rules().get(0).mode()).isEqualTo(InjectionMode.PREFER);
+    assertThat(config.rules().get(0).namespaceSelector().matches(Map.of("team", "ml"))).isTrue();
+    assertThat(config.rules().get(0).namespaceSelector().matches(Map.of("team", "web"))).isFalse();
+    assertThat(config.rules().get(1).mode()).isEqualTo(InjectionMode.REQUIRE);
+    assertThat(config.rules().get(1).objectSelector().matches(Map.of("eci", "true"))).isTrue();
+    assertThat(config.optOutKey()).isEqualTo("virtual-node-affinity-injection");
+  }
+
   @Test
   void anEmptyFileMeansTheDefaults() throws Exception {
     assertThat(ConfigParser.parse("")).isEqualTo(AffinityConfig.defaults());

@@ -76,6 +76,15 @@ class ConnectionHandlingTest {
   }
 
   @Test
+  void aMalformedOrOversizedHttpRequestGets400WithAReason() throws Exception {
+    start(ServerOptions.builder(), NamespaceLabels.fixed(Map.of()));
+    assertThat(rawAnswer("NOT-HTTP\r\n\r\n")).startsWith("HTTP/1.1 400").contains("malformed HTTP request");
+    String hugeHeader = "X-Padding: " + "a".repeat(20_000) + "\r\n";
+    assertThat(rawAnswer("POST /mutate HTTP/1.1\r\nHost: x\r\n" + hugeHeader + "\r\n"))
+        .startsWith("HTTP/1.1 400").contains("malformed HTTP request");
+  }
+
+  @Test
   void aRequestThatStallsIsCutOffAfterTheRequestTimeout() throws Exception {
     start(ServerOptions.builder().requestTimeout(Duration.ofMillis(300)), NamespaceLabels.fixed(Map.of()));
     SSLSocket stalled = handshakenSocket();
@@ -189,6 +198,15 @@ class ConnectionHandlingTest {
     toClose.add(socket);
     socket.startHandshake();
     return socket;
+  }
+
+  /** Sends raw bytes on a new connection and returns all the server answers until it closes the connection. */
+  private String rawAnswer(String request) throws IOException {
+    SSLSocket socket = handshakenSocket();
+    socket.setSoTimeout(30_000);
+    socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+    socket.getOutputStream().flush();
+    return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
   }
 
   /** True once the server has closed the connection (what was sent before the close is skipped). */
