@@ -8,7 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchException;
 
+import io.vk4j.testkit.time.MutableClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** Scripted container exits, restart policies, restarts, updates and retention, on a clock moved by hand. */
 class ContainerExitTest {
 
-  private final ManualClock clock = new ManualClock();
+  private final MutableClock clock = new MutableClock(Instant.now()); // now: SDK timestamps must stay within the skew
   private EciEmulator emulator;
   private SdkClient eci;
 

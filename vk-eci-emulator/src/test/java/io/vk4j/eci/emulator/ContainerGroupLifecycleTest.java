@@ -8,7 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchException;
 import static org.awaitility.Awaitility.await;
 
+import io.vk4j.testkit.time.MutableClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -121,7 +123,7 @@ class ContainerGroupLifecycleTest {
   @ParameterizedTest
   @EnumSource(SdkClient.Signature.class)
   void deleteTerminatesThenTheGroupIsGoneAndDeletingAgainIsNotFound(SdkClient.Signature signature) throws Exception {
-    ManualClock clock = new ManualClock();
+    MutableClock clock = new MutableClock(Instant.now());
     try (EciEmulator manual = EciEmulator.builder().credentials("ak", "sk").clock(clock).groupTransitionDelay(Duration.ofSeconds(1)).build().start()) {
       SdkClient eci = new SdkClient(manual, "ak", "sk", signature);
       String id = (String) eci.call("CreateContainerGroup", create("doomed", Map.of(), container("app", "busybox"))).get("ContainerGroupId");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vk4j.api.InvalidInputException;
 import io.vk4j.api.NotFoundException;
 import io.vk4j.api.RetryableException;
+import io.vk4j.testkit.time.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;

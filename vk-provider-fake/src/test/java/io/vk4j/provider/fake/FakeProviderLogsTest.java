@@ -13,6 +13,7 @@ import io.vk4j.api.InvalidInputException;
 import io.vk4j.api.NotFoundException;
 import io.vk4j.api.ProviderException;
 import io.vk4j.testkit.conformance.ConformancePods;
+import io.vk4j.testkit.time.MutableClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -10,6 +10,7 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import io.vk4j.api.ContainerStats;
 import io.vk4j.api.PodStats;
 import io.vk4j.testkit.conformance.ConformancePods;
+import io.vk4j.testkit.time.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.vk4j.provider.fake;
+package io.vk4j.testkit.time;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,15 +6,17 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
-final class MutableClock extends Clock {
+/** A UTC clock that tests move by hand, for code that takes a {@link Clock}; safe to read from any thread. */
+public final class MutableClock extends Clock {
+
   private volatile Instant now;
 
-  MutableClock(Instant start) {
+  public MutableClock(Instant start) {
     this.now = start;
   }
 
-  void advance(Duration duration) {
+  /** Moves the clock forward (or back, with a negative duration). */
+  public void advance(Duration duration) {
     now = now.plus(duration);
   }
 
