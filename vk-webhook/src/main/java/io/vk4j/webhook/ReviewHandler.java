@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -26,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * Answers whole HTTP requests of one connection. A review is answered on the event loop when it
  * needs nothing but the watch cache (a few microseconds of CPU, no hand-off between threads); one
  * that must read a namespace from the API server goes to a worker, so that no wait ever stalls the
- * event loop, and the connection reads no further until it is answered (answers keep the order of
- * requests, and a client cannot queue more than one such review per connection).
+ * event loop, and the connection reads no further until it is answered; requests already read
+ * behind it (HTTP pipelining) wait for it, so answers keep the order of requests.
  */
 final class ReviewHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -38,6 +39,9 @@ final class ReviewHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final Executor workers;
   private final DeadlinePolicy deadlines;
   private final ConnectionTimeouts timeouts;
+  /** Confined to the event loop: a review of this connection is on a worker, and what arrived behind it. */
+  private boolean onWorker;
+  private final ArrayDeque<FullHttpRequest> held = new ArrayDeque<>();
 
   /** When a review must be answered ({@link System#nanoTime()}), from when it arrived and its query string. */
   interface DeadlinePolicy {
@@ -55,6 +59,22 @@ final class ReviewHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    if (onWorker) {
+      // pipelined behind a review on a worker: answers must keep the order of requests
+      held.add(request.retain());
+      return;
+    }
+    handle(ctx, request);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    held.forEach(FullHttpRequest::release);
+    held.clear();
+    ctx.fireChannelInactive();
+  }
+
+  private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
     long received = System.nanoTime();
     timeouts.requestReceived();
     boolean keepAlive = HttpUtil.isKeepAlive(request);
@@ -99,11 +119,12 @@ final class ReviewHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     ctx.channel().config().setAutoRead(false);
+    onWorker = true;
     try {
-      workers.execute(() -> answer(ctx, review(body, deadline), keepAlive, null));
+      workers.execute(() -> send(ctx, response(review(body, deadline), null), keepAlive, true));
     } catch (RejectedExecutionException e) {
-      answer(ctx, AdmissionController.failure(503, "ServiceUnavailable",
-          "too many reviews are waiting; the webhook is overloaded"), keepAlive, null);
+      send(ctx, response(AdmissionController.failure(503, "ServiceUnavailable",
+          "too many reviews are waiting; the webhook is overloaded"), null), keepAlive, true);
     }
   }
 
@@ -129,21 +150,28 @@ final class ReviewHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
         Unpooled.copiedBuffer(ok ? "ok" : notOkReason, StandardCharsets.UTF_8));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-    send(ctx, response, keepAlive);
+    send(ctx, response, keepAlive, false);
   }
 
-  /** Safe from any thread: Netty runs the write on the connection's event loop. */
   private void answer(ChannelHandlerContext ctx, AdmissionController.Reply reply, boolean keepAlive, String allow) {
+    send(ctx, response(reply, allow), keepAlive, false);
+  }
+
+  private static FullHttpResponse response(AdmissionController.Reply reply, String allow) {
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
         HttpResponseStatus.valueOf(reply.status()), Unpooled.wrappedBuffer(reply.body().getBytes(StandardCharsets.UTF_8)));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
     if (allow != null) {
       response.headers().set(HttpHeaderNames.ALLOW, allow);
     }
-    send(ctx, response, keepAlive);
+    return response;
   }
 
-  private void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+  /**
+   * Writes an answer (from any thread: Netty runs the write on the connection's event loop). Once
+   * the answer of a worker is out, the requests held behind it are answered and reading resumes.
+   */
+  private void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive, boolean fromWorker) {
     HttpUtil.setContentLength(response, response.content().readableBytes());
     HttpUtil.setKeepAlive(response, keepAlive);
     ctx.writeAndFlush(response).addListener((ChannelFutureListener) written -> {
@@ -152,7 +180,20 @@ final class ReviewHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return;
       }
       timeouts.answerSent();
-      written.channel().config().setAutoRead(true);
+      if (fromWorker) {
+        onWorker = false;
+        while (!onWorker && !held.isEmpty()) {
+          FullHttpRequest next = held.poll();
+          try {
+            handle(ctx, next);
+          } finally {
+            next.release();
+          }
+        }
+      }
+      if (!onWorker) {
+        written.channel().config().setAutoRead(true);
+      }
     });
   }
 

@@ -134,6 +134,49 @@ class ConnectionHandlingTest {
   }
 
   @Test
+  void pipelinedRequestsAreAnsweredInOrderWhenTheFirstWaitsOnAWorker() throws Exception {
+    CountDownLatch secondReviewed = new CountDownLatch(1);
+    start(ServerOptions.builder().workers(1), new NamespaceLabels() {
+      @Override
+      public Optional<Map<String, String>> labelsOf(String namespace, long deadlineNanos) {
+        try {
+          // were the second review answered ahead of this one, it would release us at once
+          secondReviewed.await(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return Optional.of(INJECTION_ENABLED);
+      }
+
+      @Override
+      public Optional<Map<String, String>> cachedLabelsOf(String namespace) {
+        if (namespace.equals("vk")) {
+          return Optional.empty(); // the first review must read its namespace
+        }
+        secondReviewed.countDown();
+        return Optional.of(Map.of());
+      }
+
+      @Override
+      public boolean synced() {
+        return true;
+      }
+    });
+    byte[] first = Files.readAllBytes(Path.of(NAMESPACE_REVIEW));
+    byte[] second = Files.readAllBytes(Path.of("src/test/resources/golden/rule-no-match-plain-pod/request.json"));
+    String firstUid = uidOf(first);
+    String secondUid = uidOf(second);
+
+    KeepAliveHttpsConnection client = connect();
+    client.send("/mutate", first);
+    client.send("/mutate", second);
+    assertThat(client.readAnswer()).isEqualTo(200);
+    assertThat(client.lastBody()).contains(firstUid).contains("\"patch\"");
+    assertThat(client.readAnswer()).isEqualTo(200);
+    assertThat(client.lastBody()).contains(secondUid);
+  }
+
+  @Test
   void whenEveryWorkerAndQueueSlotIsTakenAReviewIsRefusedAtOnce() throws Exception {
     CountDownLatch reading = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
@@ -176,6 +219,11 @@ class ConnectionHandlingTest {
     release.countDown();
     assertThat(occupiesTheWorker.get(30, TimeUnit.SECONDS)).isEqualTo(200);
     assertThat((b.isDone() && b.get() == 503 ? c : b).get(30, TimeUnit.SECONDS)).isEqualTo(200);
+  }
+
+  private static String uidOf(byte[] review) {
+    return com.google.gson.JsonParser.parseString(new String(review, StandardCharsets.UTF_8))
+        .getAsJsonObject().getAsJsonObject("request").get("uid").getAsString();
   }
 
   private KeepAliveHttpsConnection connect() throws IOException {

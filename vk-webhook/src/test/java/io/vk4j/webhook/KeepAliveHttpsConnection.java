@@ -49,6 +49,12 @@ final class KeepAliveHttpsConnection implements AutoCloseable {
 
   /** Sends a JSON POST and reads the whole answer; returns its status code. */
   int post(String pathAndQuery, byte[] body) throws IOException {
+    send(pathAndQuery, body);
+    return readAnswer();
+  }
+
+  /** Sends a JSON POST without waiting for its answer (several in a row: HTTP pipelining). */
+  void send(String pathAndQuery, byte[] body) throws IOException {
     byte[] head = ("POST " + pathAndQuery + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\n"
         + "Accept: application/json\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     byte[] request = new byte[head.length + body.length];
@@ -56,7 +62,10 @@ final class KeepAliveHttpsConnection implements AutoCloseable {
     System.arraycopy(body, 0, request, head.length, body.length);
     out.write(request);
     out.flush();
+  }
 
+  /** Reads the next whole answer; returns its status code ({@link #lastBody()} has its body). */
+  int readAnswer() throws IOException {
     String statusLine = readLine();
     String[] parts = statusLine.split(" ", 3);
     if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
