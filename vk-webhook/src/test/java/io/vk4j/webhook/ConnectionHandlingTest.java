@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
@@ -108,23 +109,11 @@ class ConnectionHandlingTest {
   @Test
   void aReviewThatMustReadItsNamespaceWaitsOnAWorkerNotOnTheEventLoop() throws Exception {
     AtomicReference<String> readOn = new AtomicReference<>();
-    start(ServerOptions.builder().workers(1), new NamespaceLabels() {
-      @Override
-      public Optional<Map<String, String>> labelsOf(String namespace, long deadlineNanos) {
-        readOn.set(Thread.currentThread().getName());
-        return Optional.of(INJECTION_ENABLED);
-      }
-
-      @Override
-      public Optional<Map<String, String>> cachedLabelsOf(String namespace) {
-        return Optional.empty(); // never seen by the watch: a read is needed
-      }
-
-      @Override
-      public boolean synced() {
-        return true;
-      }
-    });
+    // never seen by the watch: a read is needed
+    start(ServerOptions.builder().workers(1), labels(namespace -> Optional.empty(), namespace -> {
+      readOn.set(Thread.currentThread().getName());
+      return Optional.of(INJECTION_ENABLED);
+    }));
 
     try (KeepAliveHttpsConnection client = connect()) {
       assertThat(client.post("/mutate", Files.readAllBytes(Path.of(NAMESPACE_REVIEW)))).isEqualTo(200);
@@ -136,32 +125,17 @@ class ConnectionHandlingTest {
   @Test
   void pipelinedRequestsAreAnsweredInOrderWhenTheFirstWaitsOnAWorker() throws Exception {
     CountDownLatch secondReviewed = new CountDownLatch(1);
-    start(ServerOptions.builder().workers(1), new NamespaceLabels() {
-      @Override
-      public Optional<Map<String, String>> labelsOf(String namespace, long deadlineNanos) {
-        try {
-          // were the second review answered ahead of this one, it would release us at once
-          secondReviewed.await(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return Optional.of(INJECTION_ENABLED);
+    start(ServerOptions.builder().workers(1), labels(namespace -> {
+      if (namespace.equals("vk")) {
+        return Optional.empty(); // the first review must read its namespace
       }
-
-      @Override
-      public Optional<Map<String, String>> cachedLabelsOf(String namespace) {
-        if (namespace.equals("vk")) {
-          return Optional.empty(); // the first review must read its namespace
-        }
-        secondReviewed.countDown();
-        return Optional.of(Map.of());
-      }
-
-      @Override
-      public boolean synced() {
-        return true;
-      }
-    });
+      secondReviewed.countDown();
+      return Optional.of(Map.of());
+    }, namespace -> {
+      // were the second review answered ahead of this one, it would release us at once
+      awaitQuietly(secondReviewed, 2);
+      return Optional.of(INJECTION_ENABLED);
+    }));
     byte[] first = Files.readAllBytes(Path.of(NAMESPACE_REVIEW));
     byte[] second = Files.readAllBytes(Path.of("src/test/resources/golden/rule-no-match-plain-pod/request.json"));
     String firstUid = uidOf(first);
@@ -180,28 +154,11 @@ class ConnectionHandlingTest {
   void whenEveryWorkerAndQueueSlotIsTakenAReviewIsRefusedAtOnce() throws Exception {
     CountDownLatch reading = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    start(ServerOptions.builder().workers(1).queueCapacity(1), new NamespaceLabels() {
-      @Override
-      public Optional<Map<String, String>> labelsOf(String namespace, long deadlineNanos) {
-        reading.countDown();
-        try {
-          release.await(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return Optional.of(INJECTION_ENABLED);
-      }
-
-      @Override
-      public Optional<Map<String, String>> cachedLabelsOf(String namespace) {
-        return Optional.empty();
-      }
-
-      @Override
-      public boolean synced() {
-        return true;
-      }
-    });
+    start(ServerOptions.builder().workers(1).queueCapacity(1), labels(namespace -> Optional.empty(), namespace -> {
+      reading.countDown();
+      awaitQuietly(release, 60);
+      return Optional.of(INJECTION_ENABLED);
+    }));
     byte[] review = Files.readAllBytes(Path.of(NAMESPACE_REVIEW));
     KeepAliveHttpsConnection first = connect();
     CompletableFuture<Integer> occupiesTheWorker = CompletableFuture.supplyAsync(() -> post(first, review));
@@ -219,6 +176,36 @@ class ConnectionHandlingTest {
     release.countDown();
     assertThat(occupiesTheWorker.get(30, TimeUnit.SECONDS)).isEqualTo(200);
     assertThat((b.isDone() && b.get() == 503 ? c : b).get(30, TimeUnit.SECONDS)).isEqualTo(200);
+  }
+
+  /** Namespace labels from two functions: what is at hand without waiting, and what a read finds. */
+  private static NamespaceLabels labels(Function<String, Optional<Map<String, String>>> cached,
+      Function<String, Optional<Map<String, String>>> read) {
+    return new NamespaceLabels() {
+      @Override
+      public Optional<Map<String, String>> labelsOf(String namespace, long deadlineNanos) {
+        Optional<Map<String, String>> atHand = cached.apply(namespace);
+        return atHand.isPresent() ? atHand : read.apply(namespace);
+      }
+
+      @Override
+      public Optional<Map<String, String>> cachedLabelsOf(String namespace) {
+        return cached.apply(namespace);
+      }
+
+      @Override
+      public boolean synced() {
+        return true;
+      }
+    };
+  }
+
+  private static void awaitQuietly(CountDownLatch latch, int seconds) {
+    try {
+      latch.await(seconds, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static String uidOf(byte[] review) {
