@@ -30,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * limited to one CPU; the client ({@link AdmissionBenchmarkClient}) is pinned to the other cores, so
  * neither takes the other's CPU. Pinning needs {@code taskset} and two cores; without them the
  * processes share the machine and the report says so. Both processes run a {@link Hiccups} meter
- * during the measured loop, which shows the stalls that no request caused. The review is
+ * during each measured loop, which shows the stalls that no request caused. The open loop is measured
+ * as the machine is and again with every core kept from idling by a spinner at the lowest priority
+ * (see {@link AdmissionBenchmarkClient}). The review is
  * {@code golden/rule-pod-label-eci}, one that is patched. Options: {@code -Dbenchmark.rate}
  * (reviews/s, default 1000), {@code -Dbenchmark.seconds} (default 20),
  * {@code -Dbenchmark.serverJvmArgs} (extra server JVM options, e.g. GC logging).
@@ -66,29 +68,35 @@ class AdmissionBenchmark {
       String port = portLine.substring(5).trim();
 
       Process client = java(pinned ? "1-" + (cores - 1) : null,
-          List.of("-XX:+UseSerialGC", "-Xmx512m"),
+          List.of("-XX:+UseSerialGC", "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch"),
           AdmissionBenchmarkClient.class,
           port, caFile.toString(), REVIEW.toString(), Integer.toString(rate), Integer.toString(seconds))
           .redirectErrorStream(true).start();
       List<String> clientReport = new ArrayList<>();
       Writer serverCommands = new OutputStreamWriter(server.getOutputStream(), StandardCharsets.UTF_8);
+      Writer clientCommands = new OutputStreamWriter(client.getOutputStream(), StandardCharsets.UTF_8);
+      List<Process> spinners = new ArrayList<>();
       try (BufferedReader clientOut = reader(client)) {
         for (String line = clientOut.readLine(); line != null; line = clientOut.readLine()) {
-          if (line.equals("@measure-start")) {
-            serverCommands.write("start\n");
-            serverCommands.flush();
-          } else if (line.equals("@measure-end")) {
-            serverCommands.write("stop\n");
-            serverCommands.flush();
-            clientReport.add("  server hiccups during the open loop: " + serverOut.readLine().replaceFirst("^HICCUPS ", ""));
-          } else {
-            clientReport.add(line);
+          switch (line) {
+            case "@measure-start" -> command(serverCommands, "start");
+            case "@measure-end" -> {
+              command(serverCommands, "stop");
+              clientReport.add("    server hiccups: " + serverOut.readLine().replaceFirst("^HICCUPS ", ""));
+            }
+            case "@awake-start" -> {
+              for (int core = 0; core < cores; core++) {
+                spinners.add(spinner(pinned ? Integer.toString(core) : null));
+              }
+              command(clientCommands, "go");
+            }
+            case "@awake-end" -> stopAll(spinners);
+            default -> clientReport.add(line);
           }
         }
+      } finally {
+        stopAll(spinners);
       }
-      assertThat(client.waitFor(seconds + 600L, TimeUnit.SECONDS)).as("client finished").isTrue();
-      assertThat(client.exitValue()).as("client exit code; it said:%n%s", String.join("\n", clientReport)).isZero();
-
       serverCommands.close();
       String gcLine = serverOut.readLine();
       assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -106,6 +114,27 @@ class AdmissionBenchmark {
     } finally {
       server.destroyForcibly();
     }
+  }
+
+  /** A busy loop at the lowest priority, pinned to {@code cpu} when given: it keeps the core from halting. */
+  private static Process spinner(String cpu) throws IOException {
+    List<String> command = new ArrayList<>();
+    if (cpu != null) {
+      command.addAll(List.of("taskset", "-c", cpu));
+    }
+    command.addAll(List.of("nice", "-n", "19", "sh", "-c", "while :; do :; done"));
+    return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  private static void stopAll(List<Process> processes) {
+    processes.forEach(Process::destroyForcibly);
+    processes.clear();
+  }
+
+  private static void command(Writer to, String command) throws IOException {
+    to.write(command + "\n");
+    to.flush();
   }
 
   /** A JVM on this test's class path running {@code main}, pinned to {@code cpus} when given. */
