@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import picocli.CommandLine;
@@ -37,16 +36,10 @@ import picocli.CommandLine;
 class EciEndToEndIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
-  /** A loopback node name, so the API server reaches the kubelet API whatever address type it prefers. */
-  private static String loopbackNodeName() {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    return "127." + random.nextInt(1, 255) + "." + random.nextInt(0, 256) + "." + random.nextInt(1, 255);
-  }
-
   @Test
   void podRunsWithTheContainerGroupsIpAndDeletingItRemovesTheGroup(TestCluster cluster) throws Exception {
     CoreV1Api core = cluster.core();
-    String nodeName = loopbackNodeName();
+    String nodeName = cluster.loopbackNodeName();
     ShutdownSignal shutdown = new ShutdownSignal();
     StringWriter out = new StringWriter();
     try (EciEmulator emulator = EciEmulator.builder().port(0).credentials("ak", "sk").region("cn-hangzhou")

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import picocli.CommandLine;
@@ -38,19 +37,10 @@ import picocli.CommandLine;
 class VirtualNodeMainIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-  /**
-   * A node named after a loopback address: the kubelet API listens there and the API server reaches
-   * it whichever node address type it prefers (see KubeletApiIT in vk-runtime).
-   */
-  private static String loopbackNodeName() {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    return "127." + random.nextInt(1, 255) + "." + random.nextInt(0, 256) + "." + random.nextInt(1, 255);
-  }
-
   @Test
   void podWithTheSeedsSelectorRunsOnTheNodeAndItsLogComesBack(TestCluster cluster) throws Exception {
     CoreV1Api core = cluster.core();
-    String nodeName = loopbackNodeName();
+    String nodeName = cluster.loopbackNodeName();
     ShutdownSignal shutdown = new ShutdownSignal();
     StringWriter out = new StringWriter();
     CommandLine command = VirtualNodeMain.commandLine(

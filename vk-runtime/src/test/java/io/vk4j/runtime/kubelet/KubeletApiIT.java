@@ -23,7 +23,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import okhttp3.Call;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterAll;
@@ -55,8 +54,7 @@ class KubeletApiIT {
   @BeforeAll
   void startNodeWithARunningPod(TestCluster cluster) throws Exception {
     core = cluster.core();
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    nodeName = "127." + random.nextInt(1, 255) + "." + random.nextInt(0, 256) + "." + random.nextInt(1, 255);
+    nodeName = cluster.loopbackNodeName();
     namespace = cluster.createNamespace("kubelet-api");
     node = VirtualNode.builder()
         .nodeName(nodeName)

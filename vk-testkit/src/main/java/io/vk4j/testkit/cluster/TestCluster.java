@@ -3,6 +3,7 @@ package io.vk4j.testkit.cluster;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A real Kubernetes API server for a test class, injected by {@link KubernetesClusterExtension}.
@@ -27,4 +28,13 @@ public interface TestCluster {
 
   /** A unique DNS-1123 name: {@code prefix-} followed by random lower-case letters and digits. */
   String uniqueName(String prefix);
+
+  /**
+   * A random node name that is also a loopback address ({@code 127.a.b.c}): a virtual node's kubelet
+   * API can listen there, and the API server reaches it whichever node address type it prefers.
+   */
+  default String loopbackNodeName() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return "127." + random.nextInt(1, 255) + "." + random.nextInt(0, 256) + "." + random.nextInt(1, 255);
+  }
 }
