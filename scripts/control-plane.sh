@@ -152,11 +152,13 @@ KCFG
     --max-requests-inflight=2000 --max-mutating-requests-inflight=1000 \
     --kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname
   wait_for 120 "kube-apiserver /readyz" ready
+  # --secure-port=0 on the scheduler and controller manager: their default ports 10257/10259 would keep a
+  # second control plane on the same machine, with its own VK4J_CP_PORT, from starting.
   spawn kube-controller-manager "$BIN/kube-controller-manager" --kubeconfig="$RUN/kubeconfig" \
     --service-account-private-key-file="$RUN/sa.key" --controllers='*,-nodeipam,-cloud-node-lifecycle' \
-    --leader-elect=false --bind-address=127.0.0.1 --port=0 --kube-api-qps=200 --kube-api-burst=400
+    --leader-elect=false --bind-address=127.0.0.1 --port=0 --secure-port=0 --kube-api-qps=200 --kube-api-burst=400
   spawn kube-scheduler "$BIN/kube-scheduler" --kubeconfig="$RUN/kubeconfig" --leader-elect=false \
-    --bind-address=127.0.0.1 --port=0 --kube-api-qps=200 --kube-api-burst=400
+    --bind-address=127.0.0.1 --port=0 --secure-port=0 --kube-api-qps=200 --kube-api-burst=400
   wait_for 120 "the default service account" default_sa_exists
   log "ready: KUBECONFIG=$RUN/kubeconfig"
   echo "$RUN/kubeconfig"
