@@ -17,7 +17,10 @@ import java.util.TreeSet;
  */
 final class ContainerCommands {
 
-  static final int MAX_COMMAND_WORDS = 256;
+  /** ExecContainerCommand's documented bounds: at most 20 entries of at most 256 characters. */
+  static final int MAX_COMMAND_WORDS = 20;
+  static final int MAX_WORD_LENGTH = 256;
+  private static final java.util.Set<String> SHELLS = java.util.Set.of("sh", "/bin/sh", "bash", "/bin/bash");
 
   private ContainerCommands() {}
 
@@ -29,8 +32,11 @@ final class ContainerCommands {
     if (!sync) {
       throw ApiException.invalidParameter("Sync", "the emulator serves only Sync=true (the output in SyncResponse); interactive WebSocket sessions are not emulated");
     }
-    if (p.bool("TTY").orElse(false) || p.bool("Stdin").orElse(false)) {
-      throw ApiException.invalidParameter("TTY", "TTY and Stdin need an interactive session, which the emulator does not serve");
+    if (p.bool("TTY").orElse(false)) {
+      throw ApiException.invalidParameter("TTY", "Sync=true needs TTY=false");
+    }
+    if (command.size() == 1 && SHELLS.contains(command.get(0))) {
+      throw ApiException.invalidParameter("Command", "Sync=true cannot run an interactive shell: " + command.get(0));
     }
     return store.locked(() -> {
       ContainerGroup group = store.get(id);
@@ -65,7 +71,13 @@ final class ContainerCommands {
       throw ApiException.invalidParameter("Command", "must be a JSON array of strings such as [\"sh\",\"-c\",\"echo hi\"]: " + e.getMessage());
     }
     if (words.isEmpty() || words.size() > MAX_COMMAND_WORDS) {
-      throw ApiException.invalidParameter("Command", "must have 1.." + MAX_COMMAND_WORDS + " words");
+      throw ApiException.invalidParameter("Command", "must have 1.." + MAX_COMMAND_WORDS + " entries, got " + words.size());
+    }
+    for (int i = 0; i < words.size(); i++) {
+      if (words.get(i).length() > MAX_WORD_LENGTH) {
+        throw ApiException.invalidParameter("Command", "entry " + (i + 1) + " has " + words.get(i).length()
+            + " characters, at most " + MAX_WORD_LENGTH);
+      }
     }
     return words;
   }
@@ -83,7 +95,7 @@ final class ContainerCommands {
       case "echo":
         return String.join(" ", args) + "\n";
       case "hostname":
-        return group.spec.name + "\n";
+        return group.spec.hostName + "\n";
       case "pwd":
         return spec.workingDir.orElse("/") + "\n";
       case "whoami":
@@ -111,6 +123,15 @@ final class ContainerCommands {
         }
         return sb.toString();
       }
+      case "stat": {
+        // only "stat -c %a FILE": the permission bits of a config file, in octal
+        if (args.size() != 3 || !args.get(0).equals("-c") || !args.get(1).equals("%a")) {
+          return "stat: the emulator answers only stat -c %a FILE\n";
+        }
+        Integer mode = mode(group, spec, args.get(2));
+        return mode == null ? "stat: cannot stat '" + args.get(2) + "': No such file or directory\n"
+            : Integer.toOctalString(mode) + "\n";
+      }
       case "ls": {
         String dir = args.isEmpty() ? spec.workingDir.orElse("/") : args.get(0);
         TreeSet<String> entries = list(group, spec, dir);
@@ -123,7 +144,7 @@ final class ContainerCommands {
 
   private static Map<String, String> environment(ContainerGroup group, ContainerRuntime container) {
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("HOSTNAME", group.spec.name);
+    env.put("HOSTNAME", group.spec.hostName);
     env.putAll(container.spec.env);
     container.spec.fieldRefs.forEach((key, path) -> env.put(key, switch (path) {
       case "status.podIP" -> group.intranetIp == null ? "" : group.intranetIp;
@@ -135,9 +156,18 @@ final class ContainerCommands {
 
   /** The content of a config-file volume file mounted at {@code path}, or null. */
   private static String file(ContainerGroup group, ContainerSpec spec, String path) {
+    return lookUp(group.spec.configFiles, spec, path);
+  }
+
+  private static Integer mode(ContainerGroup group, ContainerSpec spec, String path) {
+    return lookUp(group.spec.configFileModes, spec, path);
+  }
+
+  /** What {@code byVolume} holds for the config file mounted at {@code path}, or null. */
+  private static <T> T lookUp(Map<String, ? extends Map<String, T>> byVolume, ContainerSpec spec, String path) {
     for (Map<String, Object> mount : spec.volumeMounts) {
       String mountPath = stripSlash((String) mount.get("MountPath"));
-      Map<String, String> files = group.spec.configFiles.get((String) mount.get("Name"));
+      Map<String, T> files = byVolume.get((String) mount.get("Name"));
       if (files == null) {
         continue;
       }
@@ -147,9 +177,9 @@ final class ContainerCommands {
           return files.get(subPath);
         }
       } else if (stripSlash(path).startsWith(mountPath + "/")) {
-        String content = files.get(stripSlash(path).substring(mountPath.length() + 1));
-        if (content != null) {
-          return content;
+        T value = files.get(stripSlash(path).substring(mountPath.length() + 1));
+        if (value != null) {
+          return value;
         }
       }
     }
