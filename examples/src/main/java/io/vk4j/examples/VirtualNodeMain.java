@@ -85,7 +85,8 @@ public final class VirtualNodeMain implements Callable<Integer> {
   String taintKey;
 
   @Option(names = "--taint-value", paramLabel = "VALUE",
-      description = "Value of the node's taint. Default: $VKUBELET_TAINT_VALUE, else the provider's name.")
+      description = "Value of the node's taint. Default: $VKUBELET_TAINT_VALUE, else the provider's"
+          + " (its name; alibabacloud for eci, as on ACK's virtual nodes).")
   String taintValue;
 
   @Option(names = "--taint-effect", paramLabel = "EFFECT",
@@ -216,7 +217,8 @@ public final class VirtualNodeMain implements Callable<Integer> {
         duration("--full-resync-period", fullResyncPeriod),
         !disableTaint,
         firstNonBlank(taintKey, environment.get("VKUBELET_TAINT_KEY")).orElse("virtual-kubelet.io/provider"),
-        firstNonBlank(taintValue, environment.get("VKUBELET_TAINT_VALUE")).orElse(provider),
+        firstNonBlank(taintValue, environment.get("VKUBELET_TAINT_VALUE"))
+            .orElseGet(() -> providerFactory(provider).defaultTaintValue()),
         effect,
         kubeletPort(),
         firstNonBlank(internalIp, environment.get("VKUBELET_POD_IP")),

@@ -60,6 +60,7 @@ public final class VirtualNode implements AutoCloseable {
   private final String nodeName;
   private final ApiClient apiClient;
   private final String providerName;
+  private final String defaultTaintValue;
   private final Function<ProviderContext, Provider> providerCreator;
   private final Optional<Path> providerConfig;
   private final Map<String, String> environment;
@@ -78,6 +79,7 @@ public final class VirtualNode implements AutoCloseable {
     this.nodeName = builder.nodeName;
     this.apiClient = builder.apiClient;
     this.providerName = builder.providerName;
+    this.defaultTaintValue = builder.defaultTaintValue;
     this.providerCreator = builder.providerCreator;
     this.providerConfig = Optional.ofNullable(builder.providerConfig);
     this.environment = builder.environment;
@@ -140,7 +142,7 @@ public final class VirtualNode implements AutoCloseable {
         nodeName,
         providerName,
         options.taintEnabled()
-            ? Optional.of(new NodeSettings.Taint(options.taintKey(), options.taintValue().orElse(providerName),
+            ? Optional.of(new NodeSettings.Taint(options.taintKey(), options.taintValue().orElse(defaultTaintValue),
                 options.taintEffect()))
             : Optional.empty(),
         options.leaseDuration(),
@@ -283,6 +285,7 @@ public final class VirtualNode implements AutoCloseable {
     private String nodeName;
     private ApiClient apiClient;
     private String providerName;
+    private String defaultTaintValue;
     private Function<ProviderContext, Provider> providerCreator;
     private Path providerConfig;
     private Map<String, String> environment;
@@ -305,6 +308,7 @@ public final class VirtualNode implements AutoCloseable {
     public Builder providerFactory(ProviderFactory factory) {
       requireNonNull(factory, "factory");
       this.providerName = factory.name();
+      this.defaultTaintValue = factory.defaultTaintValue();
       this.providerCreator = context -> {
         try {
           return factory.create(context);
@@ -318,6 +322,7 @@ public final class VirtualNode implements AutoCloseable {
     /** An embedder's own provider, created on {@link VirtualNode#start()}. */
     public Builder provider(String providerName, Function<ProviderContext, Provider> create) {
       this.providerName = requireNonNull(providerName, "providerName");
+      this.defaultTaintValue = providerName;
       this.providerCreator = requireNonNull(create, "create");
       return this;
     }

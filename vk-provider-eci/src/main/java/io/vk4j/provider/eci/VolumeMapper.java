@@ -78,7 +78,7 @@ final class VolumeMapper {
       }
       Quantity size = volume.getEmptyDir().getSizeLimit();
       if (size != null) {
-        out.put("EmptyDirVolume.SizeLimit", size.toSuffixedString());
+        out.put("EmptyDirVolume.SizeLimit", sizeLimit(size));
       }
     } else if (volume.getNfs() != null) {
       out.put("Type", "NFSVolume");
@@ -126,19 +126,43 @@ final class VolumeMapper {
         .orElse("a volume of a type this provider does not know");
   }
 
-  private void configFiles(EciParams out, String volume, Integer defaultMode, List<ConfigFile> files) {
+  private void configFiles(EciParams out, String volume, Integer defaultMode, List<ConfigFile> files)
+      throws InvalidInputException {
     if (files.isEmpty()) {
       // an optional source that does not exist: Kubernetes mounts an empty directory
       out.put("Type", "EmptyDirVolume");
       return;
     }
+    EciLimits.Problems problems = new EciLimits.Problems();
+    for (ConfigFile f : files) {
+      if (f.content().length > EciLimits.MAX_CONFIG_FILE_BYTES) {
+        problems.limit("volume '" + volume + "' file " + f.path(), f.content().length + " bytes", "an ECI config file"
+            + " holds at most " + EciLimits.MAX_CONFIG_FILE_BYTES + " bytes");
+      }
+    }
+    problems.throwIfAny();
     out.put("Type", "ConfigFileVolume");
-    out.put("ConfigFileVolume.DefaultMode", defaultMode == null ? DEFAULT_MODE : defaultMode);
+    out.put("ConfigFileVolume.DefaultMode", fileMode(defaultMode == null ? DEFAULT_MODE : defaultMode));
     out.putEach("ConfigFileVolume.ConfigFileToPath", files, (file, f) -> {
       file.put("Path", f.path());
       file.put("Content", Base64.getEncoder().encodeToString(f.content()));
-      file.put("Mode", f.mode());
+      file.put("Mode", f.mode() == null ? null : fileMode(f.mode()));
     });
+  }
+
+  /**
+   * A mode as the API reference writes it, four octal digits ({@code 0644}); Kubernetes holds the number
+   * ({@code 420} in JSON).
+   */
+  static String fileMode(int mode) {
+    return String.format("%04o", mode & 07777);
+  }
+
+  /** A size ECI reads: whole MiB, or GiB when it is whole GiB (Kubernetes may write 1G or bytes). */
+  static String sizeLimit(Quantity size) {
+    BigDecimal mib = size.getNumber().divide(BigDecimal.valueOf(1L << 20), 0, RoundingMode.CEILING);
+    return mib.remainder(BigDecimal.valueOf(1024)).signum() == 0 && mib.signum() > 0
+        ? mib.divide(BigDecimal.valueOf(1024)).toPlainString() + "Gi" : mib.toPlainString() + "Mi";
   }
 
   private List<ConfigFile> files(String volume, String sourceName, Map<String, byte[]> data, List<V1KeyToPath> items,
