@@ -99,6 +99,119 @@ class EciEndToEndIT {
     assertThat(out.toString()).contains("stopping node " + nodeName);
   }
 
+  /**
+   * A pod of each annotation ACK documents that vk4j honours, through the scheduler: each runs, and its group
+   * carries the parameter the annotation stands for; an invalid value fails its pod with an Event naming the
+   * annotation.
+   */
+  @Test
+  void annotatedPodsRunWithTheirParametersAndABadOneFailsNamingIt(TestCluster cluster) throws Exception {
+    CoreV1Api core = cluster.core();
+    String nodeName = cluster.loopbackNodeName();
+    ShutdownSignal shutdown = new ShutdownSignal();
+    StringWriter out = new StringWriter();
+    try (EciEmulator emulator = EciEmulator.builder().port(0).credentials("ak", "sk").region("cn-hangzhou")
+        .groupTransitionDelay(Duration.ofMillis(50)).build().start()) {
+      CommandLine command = VirtualNodeMain.commandLine(Map.ofEntries(
+          Map.entry("VK_NODE_NAME", nodeName), Map.entry("VKUBELET_POD_IP", nodeName),
+          Map.entry("KUBECONFIG", cluster.kubeconfig().toString()),
+          Map.entry("ECI_REGION", "cn-hangzhou"), Map.entry("ECI_ACCESS_KEY", "ak"),
+          Map.entry("ECI_SECRET_KEY", "sk"), Map.entry("ECI_CLUSTER_ID", cluster.uniqueName("c")),
+          Map.entry("ECI_SECURITY_GROUP", "sg-emulator"), Map.entry("ECI_VSWITCH", "vsw-zonea,vsw-zoneb"),
+          Map.entry("ECI_ENDPOINT", emulator.endpoint()), Map.entry("ECI_PROTOCOL", "http"),
+          Map.entry("ECI_KUBE_PROXY", "false"), Map.entry("ECI_STATUS_POLL_SECONDS", "1")), shutdown);
+      command.setOut(new PrintWriter(out, true));
+      CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> command.execute(
+          "--provider", "eci", "--kubelet-port", "0"));
+      try {
+        await().atMost(TIMEOUT).until(() -> isReady(core, nodeName) || exit.isDone());
+        assertThat(exit).as("the node must not stop on its own; output: %s", out).isNotDone();
+        // ACK's taint: the docs' toleration (operator Equal, value alibabacloud) matches it
+        assertThat(core.readNode(nodeName).execute().getSpec().getTaints()).anySatisfy(t -> {
+          assertThat(t.getKey()).isEqualTo("virtual-kubelet.io/provider");
+          assertThat(t.getValue()).isEqualTo("alibabacloud");
+        });
+        String namespace = cluster.createNamespace("vk-eci-annotations");
+        Map<String, String[]> cases = new java.util.LinkedHashMap<>();
+        // annotation -> value, parameter, expected value of the parameter
+        cases.put("k8s.aliyun.com/eci-extra-ephemeral-storage", new String[] {"50Gi", "EphemeralStorage", "50"});
+        cases.put("k8s.aliyun.com/eci-spot-duration", new String[] {"0", "SpotDuration", "0"});
+        cases.put("k8s.aliyun.com/eci-custom-tags", new String[] {"team:data", "Tag.6.Key", "team"});
+        cases.put("k8s.aliyun.com/eci-gpu-driver-version", new String[] {"tesla=525.85.12", "GpuDriverVersion", "tesla=525.85.12"});
+        cases.put("k8s.aliyun.com/eci-gpu-type", new String[] {"T4", "InstanceType", "ecs.gn6i-c4g1.xlarge"});
+        cases.put("k8s.aliyun.com/eci-cpu-option-core", new String[] {"2", "CpuOptionsCore", "2"});
+        cases.put("k8s.aliyun.com/eci-cpu-option-ht", new String[] {"1", "CpuOptionsThreadsPerCore", "1"});
+        cases.put("k8s.aliyun.com/eci-core-pattern", new String[] {"/pod/data/core", "CorePattern", "/pod/data/core"});
+        cases.put("k8s.aliyun.com/eci-host-sysctls", new String[] {"[{\"name\":\"kernel.msgmax\",\"value\":\"65536\"}]",
+            "HostSecurityContext.Sysctl.1.Name", "kernel.msgmax"});
+        cases.put("k8s.aliyun.com/eci-auto-imc", new String[] {"true", "AutoMatchImageCache", "true"});
+        cases.put("k8s.aliyun.com/eci-imc-id", new String[] {"imc-2ze5tm5gehgtiiga0bfx", "ImageSnapshotId", "imc-2ze5tm5gehgtiiga0bfx"});
+        cases.put("k8s.aliyun.com/acr-instance-ids", new String[] {"cri-nwj395hgf6f3", "AcrRegistryInfo.1.InstanceId", "cri-nwj395hgf6f3"});
+        cases.put("k8s.aliyun.com/plain-http-registry", new String[] {"harbor.example.com", "PlainHttpRegistry", "harbor.example.com"});
+        cases.put("k8s.aliyun.com/insecure-registry", new String[] {"192.168.1.2:5000", "InsecureRegistry", "192.168.1.2:5000"});
+        cases.put("k8s.aliyun.com/eci-max-pending-minute", new String[] {"10", "MaxPendingMinute", "10"});
+        cases.put("k8s.aliyun.com/eci-fail-strategy", new String[] {"fail-back", "ContainerGroupName", null});
+        cases.put("kubernetes.io/ingress-bandwidth", new String[] {"10M", "IngressBandwidth", "10000000"});
+        cases.put("kubernetes.io/egress-bandwidth", new String[] {"20M", "EgressBandwidth", "20000000"});
+        Map<String, String> uids = new java.util.LinkedHashMap<>();
+        Map<String, String> names = new java.util.LinkedHashMap<>();
+        int n = 0;
+        for (Map.Entry<String, String[]> c : cases.entrySet()) {
+          names.put(c.getKey(), "a-" + n);
+          V1Pod pod = annotated("a-" + n++, nodeName, c.getKey(), c.getValue()[0]);
+          if (c.getKey().endsWith("eci-spot-duration")) {
+            pod.getMetadata().putAnnotationsItem("k8s.aliyun.com/eci-spot-strategy", "SpotAsPriceGo");
+          }
+          if (c.getKey().contains("gpu")) {
+            pod.getMetadata().putAnnotationsItem("k8s.aliyun.com/eci-gpu-type", "T4");
+            pod.getSpec().getContainers().get(0).resources(new io.kubernetes.client.openapi.models.V1ResourceRequirements()
+                .putLimitsItem("nvidia.com/gpu", new io.kubernetes.client.custom.Quantity("1")));
+          }
+          if (c.getKey().contains("cpu-option")) {
+            pod.getMetadata().putAnnotationsItem("k8s.aliyun.com/eci-use-specs", "ecs.c6.large");
+          }
+          uids.put(c.getKey(), core.createNamespacedPod(namespace, pod).execute().getMetadata().getUid());
+        }
+        V1Pod bad = annotated("bad", nodeName, "k8s.aliyun.com/eci-extra-ephemeral-storage", "lots");
+        core.createNamespacedPod(namespace, bad).execute();
+
+        for (Map.Entry<String, String[]> c : cases.entrySet()) {
+          String uid = uids.get(c.getKey());
+          await().atMost(TIMEOUT).untilAsserted(() -> assertThat(groupOf(emulator, uid).map(ContainerGroupSnapshot::status))
+              .as("%s: %s", c.getKey(), core.readNamespacedPod(names.get(c.getKey()), namespace).execute().getStatus())
+              .contains("Running"));
+          if (c.getValue()[2] != null) {
+            assertThat(groupOf(emulator, uid).orElseThrow().parameters()).as(c.getKey())
+                .containsEntry(c.getValue()[1], c.getValue()[2]);
+          }
+        }
+        await().atMost(TIMEOUT).until(() -> "Failed".equals(core.readNamespacedPod("bad", namespace).execute()
+            .getStatus().getPhase()));
+        assertThat(core.readNamespacedPod("bad", namespace).execute().getStatus().getMessage())
+            .contains("k8s.aliyun.com/eci-extra-ephemeral-storage='lots'");
+        assertThat(core.listNamespacedEvent(namespace).execute().getItems()).anySatisfy(e -> {
+          assertThat(e.getInvolvedObject().getName()).isEqualTo("bad");
+          assertThat(e.getMessage()).contains("eci-extra-ephemeral-storage='lots'");
+        });
+      } finally {
+        shutdown.requestStop();
+        assertThat(exit.get()).isZero();
+        deleteNodeIfPresent(core, nodeName);
+      }
+    }
+  }
+
+  private static V1Pod annotated(String name, String nodeName, String annotation, String value) {
+    return new V1Pod()
+        .metadata(new V1ObjectMeta().name(name).putAnnotationsItem(annotation, value))
+        .spec(new V1PodSpec()
+            .addContainersItem(new V1Container().name("app").image("nginx"))
+            .putNodeSelectorItem("kubernetes.io/hostname", nodeName)
+            // ACK's documented toleration
+            .addTolerationsItem(new V1Toleration().key("virtual-kubelet.io/provider").operator("Equal")
+                .value("alibabacloud").effect("NoSchedule")));
+  }
+
   /** The emulator's group for the pod with this UID (the provider tags each group with it). */
   private static Optional<ContainerGroupSnapshot> groupOf(EciEmulator emulator, String uid) {
     return emulator.containerGroups().stream().filter(g -> uid.equals(g.tags().get("vk4j.io/uid"))).findFirst();

@@ -404,6 +404,7 @@ public final class EciProvider implements Provider, PodNotifier, ContainerLogs, 
     capacity.put("cpu", new Quantity(settings.quotaCpu()));
     capacity.put("memory", new Quantity(settings.quotaMemory()));
     capacity.put("pods", new Quantity(Integer.toString(settings.quotaPods())));
+    capacity.put("nvidia.com/gpu", new Quantity(settings.quotaGpu()));
     node.getStatus().capacity(capacity).allocatable(new LinkedHashMap<>(capacity));
     V1NodeSystemInfo info = node.getStatus().getNodeInfo() == null ? new V1NodeSystemInfo()
         : node.getStatus().getNodeInfo();

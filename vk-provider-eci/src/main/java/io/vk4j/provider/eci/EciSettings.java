@@ -89,6 +89,12 @@ abstract class EciSettings {
     return "12000Gi";
   }
 
+  /** Node capacity of {@code nvidia.com/gpu}: without it the scheduler binds no GPU pod to the node. */
+  @Value.Default
+  String quotaGpu() {
+    return "100";
+  }
+
   @Value.Default
   Duration statusPollPeriod() {
     return Duration.ofSeconds(5);

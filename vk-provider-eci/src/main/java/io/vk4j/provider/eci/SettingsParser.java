@@ -46,6 +46,7 @@ final class SettingsParser {
   static final String QUOTA_PODS = "ECI_QUOTA_PODS";
   static final String QUOTA_CPU = "ECI_QUOTA_CPU";
   static final String QUOTA_MEMORY = "ECI_QUOTA_MEMORY";
+  static final String QUOTA_GPU = "ECI_QUOTA_GPU";
   static final String STATUS_POLL_SECONDS = "ECI_STATUS_POLL_SECONDS";
   static final String FULL_RESYNC_SECONDS = "ECI_FULL_RESYNC_SECONDS";
   static final String API_QPS = "ECI_API_QPS";
@@ -168,6 +169,7 @@ final class SettingsParser {
     positiveInt(QUOTA_PODS, settings::quotaPods);
     quantity(QUOTA_CPU, settings::quotaCpu);
     quantity(QUOTA_MEMORY, settings::quotaMemory);
+    quantity(QUOTA_GPU, settings::quotaGpu);
     positiveInt(STATUS_POLL_SECONDS, s -> settings.statusPollPeriod(Duration.ofSeconds(s)));
     positiveInt(FULL_RESYNC_SECONDS, s -> settings.fullResyncPeriod(Duration.ofSeconds(s)));
     positiveInt(READ_TIMEOUT_SECONDS, s -> settings.readTimeout(Duration.ofSeconds(s)));
