@@ -105,9 +105,8 @@ final class ExecEndpoint {
     }
 
     @Override
-    public Optional<TerminalSize> nextResize() throws InterruptedException {
-      ended.await();
-      return Optional.empty();
+    public void onResize(java.util.function.Consumer<TerminalSize> listener) {
+      // no terminal: no sizes
     }
 
     void end() {
