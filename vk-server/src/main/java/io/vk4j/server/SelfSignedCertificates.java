@@ -1,4 +1,4 @@
-package io.vk4j.webhook;
+package io.vk4j.server;
 
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -30,18 +30,19 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * Issues a private CA and a serving certificate signed by it, at start-up, so the webhook needs no
- * certificate manager: the CA goes into the MutatingWebhookConfiguration's caBundle. ECDSA P-256.
+ * Issues a private CA and a serving certificate signed by it, at start-up, so that a server needs
+ * no certificate manager: the webhook puts the CA into its MutatingWebhookConfiguration's caBundle,
+ * the kubelet API is self-signed like a kubelet without {@code --tls-cert-file}. ECDSA P-256.
  */
-final class SelfSignedCertificates {
+public final class SelfSignedCertificates {
 
   private static final Duration VALIDITY = Duration.ofDays(365);
   private static final Duration BACKDATE = Duration.ofHours(1);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** The issued CA (for the caBundle) and the serving key material (leaf, then CA). */
-  record Issued(X509Certificate ca, KeyMaterial serving) {
-    String caPem() {
+  public record Issued(X509Certificate ca, KeyMaterial serving) {
+    public String caPem() {
       return KeyMaterial.pem(ca);
     }
   }
@@ -52,7 +53,7 @@ final class SelfSignedCertificates {
    * @param dnsNames subject alternative names, e.g. {@code svc}, {@code svc.ns}, {@code svc.ns.svc}
    * @param ipAddresses IP SANs, e.g. {@code 127.0.0.1}
    */
-  static Issued issue(String commonName, List<String> dnsNames, List<String> ipAddresses) {
+  public static Issued issue(String commonName, List<String> dnsNames, List<String> ipAddresses) {
     try {
       Instant now = Instant.now();
       Date notBefore = Date.from(now.minus(BACKDATE));

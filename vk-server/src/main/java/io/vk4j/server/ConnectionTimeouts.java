@@ -1,4 +1,4 @@
-package io.vk4j.webhook;
+package io.vk4j.server;
 
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
  * nothing for the idle limit between requests, and one whose request has not arrived whole within
  * the request limit after its first byte (a stalled or trickling client). Such a client costs a
  * socket for a bounded time and never a worker. One instance per connection, used on its event
- * loop only: {@link ReviewHandler} says when a request is whole and when its answer went out.
+ * loop only: the application's handler says when a request is whole and when its answer went out.
+ * While an answer is on its way (a streamed log, an upgraded connection) no limit applies here.
  */
-final class ConnectionTimeouts extends ChannelDuplexHandler {
+public final class ConnectionTimeouts extends ChannelDuplexHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionTimeouts.class);
 
@@ -25,10 +26,10 @@ final class ConnectionTimeouts extends ChannelDuplexHandler {
   private ScheduledFuture<?> timer;
   /** Bytes of a request have arrived and the request is not whole yet. */
   private boolean receiving;
-  /** A whole request is being answered: no limit here, the review has its own deadline. */
+  /** A whole request is being answered: no limit here, the application has its own. */
   private boolean answering;
 
-  ConnectionTimeouts(Duration idle, Duration request) {
+  public ConnectionTimeouts(Duration idle, Duration request) {
     this.idleNanos = idle.toNanos();
     this.requestNanos = request.toNanos();
   }
@@ -55,14 +56,14 @@ final class ConnectionTimeouts extends ChannelDuplexHandler {
   }
 
   /** The request is whole; its answer is on its way. */
-  void requestReceived() {
+  public void requestReceived() {
     receiving = false;
     answering = true;
     cancel();
   }
 
   /** The answer went out; the connection waits for the next request. */
-  void answerSent() {
+  public void answerSent() {
     answering = false;
     if (!receiving) {
       arm(idleNanos, "idle");

@@ -1,4 +1,4 @@
-package io.vk4j.webhook;
+package io.vk4j.server;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -20,26 +20,13 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /** Reads a PEM certificate chain and a PEM private key (PKCS#1, SEC1 or PKCS#8), e.g. a mounted TLS Secret. */
-final class PemFiles {
+public final class PemFiles {
 
   private PemFiles() {}
 
-  static KeyMaterial read(Path certificateFile, Path keyFile) throws IOException {
-    List<X509Certificate> chain = new ArrayList<>();
-    try (Reader reader = Files.newBufferedReader(certificateFile, StandardCharsets.US_ASCII);
-        PEMParser parser = new PEMParser(reader)) {
-      JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
-      for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
-        if (object instanceof X509CertificateHolder holder) {
-          chain.add(converter.getCertificate(holder));
-        }
-      }
-    } catch (CertificateException e) {
-      throw new IOException(certificateFile + ": not a valid certificate: " + e.getMessage(), e);
-    }
-    if (chain.isEmpty()) {
-      throw new IOException(certificateFile + " holds no PEM certificate");
-    }
+  /** The certificate chain (leaf first) and its private key, which must belong together. */
+  public static KeyMaterial read(Path certificateFile, Path keyFile) throws IOException {
+    List<X509Certificate> chain = readCertificates(certificateFile);
     PrivateKey key = null;
     try (Reader reader = Files.newBufferedReader(keyFile, StandardCharsets.US_ASCII);
         PEMParser parser = new PEMParser(reader)) {
@@ -59,6 +46,26 @@ final class PemFiles {
     return new KeyMaterial(key, chain);
   }
 
+  /** Every certificate of a PEM file, in order (a chain, or a CA bundle such as {@code --client-ca-file}). */
+  public static List<X509Certificate> readCertificates(Path file) throws IOException {
+    List<X509Certificate> certificates = new ArrayList<>();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
+        PEMParser parser = new PEMParser(reader)) {
+      JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+      for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
+        if (object instanceof X509CertificateHolder holder) {
+          certificates.add(converter.getCertificate(holder));
+        }
+      }
+    } catch (CertificateException e) {
+      throw new IOException(file + ": not a valid certificate: " + e.getMessage(), e);
+    }
+    if (certificates.isEmpty()) {
+      throw new IOException(file + " holds no PEM certificate");
+    }
+    return List.copyOf(certificates);
+  }
+
   /** A half-rotated Secret (new certificate, old key) must be refused, not served. */
   private static void requireMatchingPair(PrivateKey key, X509Certificate leaf, Path keyFile) throws IOException {
     String algorithm = switch (key.getAlgorithm()) {
@@ -68,7 +75,7 @@ final class PemFiles {
       default -> throw new IOException(keyFile + ": unsupported key algorithm " + key.getAlgorithm());
     };
     try {
-      byte[] probe = "vk-webhook key check".getBytes(StandardCharsets.US_ASCII);
+      byte[] probe = "vk4j key check".getBytes(StandardCharsets.US_ASCII);
       Signature signer = Signature.getInstance(algorithm);
       signer.initSign(key);
       signer.update(probe);

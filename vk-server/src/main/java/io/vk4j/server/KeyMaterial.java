@@ -1,4 +1,4 @@
-package io.vk4j.webhook;
+package io.vk4j.server;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -8,21 +8,22 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 
-/** A private key and its certificate chain (leaf first) for the HTTPS server. */
-record KeyMaterial(PrivateKey key, List<X509Certificate> chain) {
+/** A private key and its certificate chain (leaf first) for an HTTPS server. */
+public record KeyMaterial(PrivateKey key, List<X509Certificate> chain) {
 
-  KeyMaterial {
+  public KeyMaterial {
     chain = List.copyOf(chain);
     if (chain.isEmpty()) {
       throw new IllegalArgumentException("a certificate chain needs at least one certificate");
     }
   }
 
-  X509Certificate leaf() {
+  public X509Certificate leaf() {
     return chain.get(0);
   }
 
-  static String pem(Object... objects) {
+  /** PEM text of certificates, keys or other objects BouncyCastle can write. */
+  public static String pem(Object... objects) {
     StringWriter text = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
       for (Object object : objects) {

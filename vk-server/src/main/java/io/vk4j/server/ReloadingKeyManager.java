@@ -1,14 +1,19 @@
-package io.vk4j.webhook;
+package io.vk4j.server;
 
+import java.io.IOException;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A server key manager whose key and certificate can be swapped while the server runs: new TLS
@@ -16,17 +21,37 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * generation has its own alias, so a handshake that chose an alias before a swap still finds the
  * matching key; the previous generation stays available for that.
  */
-final class ReloadingKeyManager extends X509ExtendedKeyManager {
+public final class ReloadingKeyManager extends X509ExtendedKeyManager {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReloadingKeyManager.class);
 
   private final AtomicLong generation = new AtomicLong();
   private final ConcurrentMap<String, KeyMaterial> byAlias = new ConcurrentHashMap<>();
   private volatile String currentAlias;
 
-  ReloadingKeyManager(KeyMaterial initial) {
+  public ReloadingKeyManager(KeyMaterial initial) {
     update(initial);
   }
 
-  synchronized void update(KeyMaterial material) {
+  /**
+   * Serves the certificate chain and key of two PEM files and follows them: a change that reads
+   * as a matching pair is served to new handshakes, anything else is logged and the previous pair
+   * stays (a Secret being rotated is briefly half-written).
+   *
+   * @throws IOException when the files cannot be used now
+   */
+  public static ReloadingKeyManager fromFiles(Path certificateFile, Path keyFile, FileWatcher watcher)
+      throws IOException {
+    ReloadingKeyManager keys = new ReloadingKeyManager(PemFiles.read(certificateFile, keyFile));
+    watcher.watch(List.of(certificateFile, keyFile), () -> {
+      keys.update(PemFiles.read(certificateFile, keyFile));
+      LOG.info("reloaded the serving certificate from {} (subject {}, expires {})", certificateFile,
+          keys.current().leaf().getSubjectX500Principal(), keys.current().leaf().getNotAfter());
+    });
+    return keys;
+  }
+
+  public synchronized void update(KeyMaterial material) {
     String previous = currentAlias;
     String alias = "serving-" + generation.incrementAndGet();
     byAlias.put(alias, material);
@@ -34,7 +59,7 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
     byAlias.keySet().removeIf(existing -> !existing.equals(alias) && !existing.equals(previous));
   }
 
-  KeyMaterial current() {
+  public KeyMaterial current() {
     return byAlias.get(currentAlias);
   }
 

@@ -1,4 +1,4 @@
-package io.vk4j.webhook;
+package io.vk4j.server;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,32 +17,31 @@ import org.slf4j.LoggerFactory;
 /**
  * Calls back when the content of any of some files changes. Polls content rather than using
  * WatchService: Kubernetes updates mounted Secrets and ConfigMaps by swapping a symlinked directory,
- * which file-system events report unreliably. A callback that throws keeps the old state (its
- * owner logs); the files are compared again on the next tick.
+ * which file-system events report unreliably. New content is acted on once it has held still for
+ * one interval, so that a file caught while being rewritten is not read half-written. A callback
+ * that throws keeps the old state (its owner logs); the files are compared again on the next tick.
  */
-final class FileWatcher implements AutoCloseable {
+public final class FileWatcher implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FileWatcher.class);
 
   /** Reacts to new file contents; may throw to reject them. */
-  interface Listener {
+  public interface Listener {
     void changed() throws Exception;
   }
 
   private final ScheduledExecutorService timer;
   private final List<Watch> watches = new ArrayList<>();
 
-  FileWatcher(Duration interval) {
-    this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "vk-webhook-file-watcher");
-      thread.setDaemon(true);
-      return thread;
-    });
+  /** Compares the files every {@code interval}, on a daemon thread of its own. */
+  public FileWatcher(Duration interval) {
+    this.timer = Executors.newSingleThreadScheduledExecutor(
+        new ThreadFactoryBuilder().setNameFormat("vk4j-file-watcher-%d").setDaemon(true).build());
     timer.scheduleWithFixedDelay(this::poll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Starts watching; the current contents count as seen. */
-  synchronized void watch(List<Path> files, Listener listener) {
+  public synchronized void watch(List<Path> files, Listener listener) {
     watches.add(new Watch(List.copyOf(files), listener, snapshot(files)));
   }
 
@@ -49,8 +49,15 @@ final class FileWatcher implements AutoCloseable {
     for (Watch watch : watches) {
       byte[][] now = snapshot(watch.files);
       if (Arrays.deepEquals(now, watch.seen)) {
+        watch.pending = null;
         continue;
       }
+      if (!Arrays.deepEquals(now, watch.pending)) {
+        // changed since the last tick: it may be half-written (truncated, then filled); wait until it holds still
+        watch.pending = now;
+        continue;
+      }
+      watch.pending = null;
       try {
         watch.listener.changed();
         watch.seen = now;
@@ -83,6 +90,8 @@ final class FileWatcher implements AutoCloseable {
     final List<Path> files;
     final Listener listener;
     byte[][] seen;
+    /** Content that differs from {@link #seen}, seen on the last tick: acted on if it is still there on the next. */
+    byte[][] pending;
 
     Watch(List<Path> files, Listener listener, byte[][] seen) {
       this.files = files;
