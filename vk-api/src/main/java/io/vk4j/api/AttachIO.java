@@ -14,9 +14,9 @@ import java.util.function.Consumer;
  *   <li>{@link #stdin()} ends (read returns -1) when the client closes its stdin or goes away. It
  *       is fed from the network with a small buffer: a provider that stops reading it slows the
  *       client down instead of buffering without bound.
- *   <li>{@link #stdout()} and {@link #stderr()} send what is written once it is flushed, or when
- *       their buffer is full; a write blocks while the client is slow to read, and fails with an
- *       {@link java.io.IOException} once the client has gone.
+ *   <li>{@link #stdout()} and {@link #stderr()} send each write at once (no buffering: flushing
+ *       is not needed); a write blocks while the client is slow to read, and fails with an {@link
+ *       java.io.IOException} once the client has gone or the session has ended.
  * </ul>
  */
 public interface AttachIO {
