@@ -9,7 +9,7 @@ import io.vk4j.api.ProviderException;
 import io.vk4j.api.ProviderFactory;
 import io.vk4j.runtime.env.EnvResolver;
 import io.vk4j.runtime.event.EventRecorder;
-import io.vk4j.runtime.kubelet.KubeletApiServer;
+import io.vk4j.runtime.internal.kubelet.KubeletApiServer;
 import io.vk4j.runtime.node.NodeController;
 import io.vk4j.runtime.node.NodeSettings;
 import io.vk4j.runtime.pod.PodController;
@@ -18,7 +18,6 @@ import io.vk4j.runtime.resource.ApiClusterResources;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -170,8 +169,9 @@ public final class VirtualNode implements AutoCloseable {
     }
     String address = options.kubeletApiAddress().orElse(options.internalIp());
     try {
-      kubeletApi = KubeletApiServer.start(provider, podController::pods,
-          new InetSocketAddress(address, options.kubeletApiPort().getAsInt()));
+      kubeletApi = KubeletApiServer.start(
+          new KubeletApiServer.Address(nodeName, options.internalIp(), address, options.kubeletApiPort().getAsInt()),
+          options.kubeletApi(), provider, podController::pods, apiClient);
       return kubeletApi.port();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the kubelet API of node " + nodeName + " on " + address

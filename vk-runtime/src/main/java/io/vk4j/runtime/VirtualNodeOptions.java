@@ -75,11 +75,17 @@ public abstract class VirtualNodeOptions {
     return true;
   }
 
-  /** The port of the kubelet API (logs, exec, stats): 0 for any free port; empty disables it. */
+  /** The port of the kubelet API (logs, exec, attach, port-forward, stats): 0 for any free port; empty disables it. */
   public abstract OptionalInt kubeletApiPort();
 
   /** The address the kubelet API listens on; the internal IP when not set. */
   public abstract Optional<String> kubeletApiAddress();
+
+  /** Certificates, authentication and limits of the kubelet API. */
+  @Value.Default
+  public KubeletApiOptions kubeletApi() {
+    return KubeletApiOptions.defaults();
+  }
 
   /**
    * The Node's InternalIP, which the API server uses to reach the kubelet API (unless the provider

@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -387,8 +388,8 @@ class EciProviderEmulatorTest {
       }
 
       @Override
-      public Optional<TerminalSize> nextResize() {
-        return Optional.empty();
+      public void onResize(Consumer<TerminalSize> listener) {
+        // no terminal sizes in these tests
       }
     };
   }

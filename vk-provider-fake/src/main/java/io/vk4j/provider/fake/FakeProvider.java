@@ -10,7 +10,9 @@ import io.kubernetes.client.openapi.models.V1NodeSystemInfo;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodStatus;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.vk4j.api.AttachIO;
+import io.vk4j.api.ContainerAttach;
 import io.vk4j.api.ContainerExec;
 import io.vk4j.api.ContainerLogOptions;
 import io.vk4j.api.ContainerLogs;
@@ -18,13 +20,20 @@ import io.vk4j.api.ContainerRef;
 import io.vk4j.api.InvalidInputException;
 import io.vk4j.api.NotFoundException;
 import io.vk4j.api.PodNotifier;
+import io.vk4j.api.PodRef;
 import io.vk4j.api.PodStats;
 import io.vk4j.api.PodStatsSource;
 import io.vk4j.api.PodStatusListener;
+import io.vk4j.api.PortForward;
 import io.vk4j.api.Provider;
 import io.vk4j.api.ProviderException;
 import io.vk4j.api.RetryableException;
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -38,6 +47,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -50,13 +62,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A provider whose pods live in memory: they go Pending, then Running after a start delay, get IPs
- * from a pool, write logs, answer exec, report usage, and do what their {@link FakeAnnotations}
- * script. Thread-safe; status changes are pushed through {@link PodNotifier}, in order for each pod.
+ * from a pool, write logs, answer exec and attach, serve port-forward, report usage, and do what
+ * their {@link FakeAnnotations} script. Thread-safe; status changes are pushed through {@link PodNotifier}, in order for each pod.
  *
  * <p>Closing the provider stops its timers; it keeps no state anywhere else, so its pods are gone.
  */
 public final class FakeProvider
-    implements Provider, PodNotifier, ContainerLogs, PodStatsSource, ContainerExec {
+    implements Provider, PodNotifier, ContainerLogs, PodStatsSource, ContainerExec, ContainerAttach, PortForward {
 
   private static final Logger log = LoggerFactory.getLogger(FakeProvider.class);
 
@@ -72,6 +84,9 @@ public final class FakeProvider
   private volatile PodStatusListener listener = pod -> { };
   private volatile boolean closed;
   private volatile boolean reachable = true;
+  /** Carries the stdin of attach sessions into the containers' logs, one thread per session with stdin. */
+  private final ExecutorService attachInput = Executors.newCachedThreadPool(
+      new ThreadFactoryBuilder().setNameFormat("fake-provider-attach-%d").setDaemon(true).build());
 
   public FakeProvider() {
     this(FakeProviderOptions.defaults());
@@ -340,7 +355,76 @@ public final class FakeProvider
     if (command.isEmpty()) {
       throw new InvalidInputException("EmptyCommand", "no command to run in " + ref);
     }
-    return new ExecShell(container).run(command, io);
+    return new ExecShell(container, io.tty()).run(command, io);
+  }
+
+  /**
+   * Attaches to a running container: what it writes to its log from now on goes to stdout; with
+   * stdin, every line sent is written to its log (so it comes back). Ends when the container stops
+   * or the client detaches (stdin ends, or the client goes away).
+   */
+  @Override
+  public void attachToContainer(ContainerRef ref, AttachIO io) throws ProviderException {
+    PodSimulation.ContainerView container = container(ref);
+    if (container.state() != ContainerSimulation.State.RUNNING) {
+      throw new InvalidInputException("ContainerNotRunning", "container " + ref + " is not running");
+    }
+    ContainerLog log = container.log();
+    InputStream output = LogReader.open(log, ContainerLogOptions.builder().follow(true).tailLines(0).build(),
+        options.clock());
+    Future<?> input = io.stdin().map(stdin -> attachInput.submit(() -> {
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))) {
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+          log.append(instant(), line);
+        }
+      } catch (IOException e) {
+        // the client went away: detach
+      } finally {
+        detach(output); // stdin over: what was typed still comes back, then the session ends
+      }
+    })).orElse(null);
+    try (output) {
+      OutputStream stdout = io.stdout().orElse(OutputStream.nullOutputStream());
+      byte[] buffer = new byte[8192];
+      for (int n = output.read(buffer); n >= 0; n = output.read(buffer)) {
+        stdout.write(buffer, 0, n);
+        stdout.flush();
+      }
+    } catch (IOException e) {
+      // the client went away, or detached
+    } finally {
+      if (input != null) {
+        input.cancel(true);
+      }
+    }
+  }
+
+  /**
+   * Serves a forwarded connection with what listens on the port ({@link FakeAnnotations#PORTS}):
+   * an echo or a small HTTP server.
+   */
+  @Override
+  public void portForward(PodRef ref, int port, InputStream fromClient, OutputStream toClient)
+      throws ProviderException {
+    PodSimulation simulation = pods.get(key(ref.namespace(), ref.name()));
+    if (simulation == null) {
+      throw new NotFoundException("no pod " + ref);
+    }
+    FakePorts.Kind kind = simulation.listening(port).orElseThrow(() -> new ProviderException("ConnectionRefused",
+        "connection refused: nothing listens on port " + port + " in pod " + ref));
+    try {
+      FakePorts.serve(kind, fromClient, toClient, ref.toString(), port);
+    } catch (IOException e) {
+      log.debug("port-forward to {} port {} ended: {}", ref, port, e.toString());
+    }
+  }
+
+  private static void detach(InputStream follower) {
+    try {
+      LogReader.endAfterWhatIsWritten(follower);
+    } catch (IOException e) {
+      // closing a follower only wakes it up
+    }
   }
 
   private PodSimulation.ContainerView container(ContainerRef ref) throws NotFoundException {
@@ -382,6 +466,7 @@ public final class FakeProvider
     if (ownsScheduler) {
       scheduler.shutdownNow();
     }
+    attachInput.shutdownNow();
   }
 
   private void checkOpen() throws ProviderException {

@@ -346,6 +346,11 @@ final class PodSimulation {
     return Optional.empty();
   }
 
+  /** What listens on {@code port} of the pod while it runs (see {@link FakePorts}). */
+  synchronized Optional<FakePorts.Kind> listening(int port) {
+    return stage == Stage.RUNNING ? FakePorts.of(pod, script.ports(), port) : Optional.empty();
+  }
+
   /** A consistent picture of one container, taken under the pod's lock. */
   record ContainerView(V1Container spec, ContainerSimulation.State state, ContainerLog log,
       ContainerLog previousLog, String hostname, String podIp) {}

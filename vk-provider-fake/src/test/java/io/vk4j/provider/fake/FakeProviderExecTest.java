@@ -123,10 +123,4 @@ class FakeProviderExecTest {
     assertThatThrownBy(() -> run("echo"))
         .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.reason()).isEqualTo("ContainerNotRunning"));
   }
-
-  @Test
-  void attachIsNotSupported() {
-    assertThatThrownBy(() -> provider.attachToContainer(main, new TestAttachIO()))
-        .isInstanceOf(InvalidInputException.class);
-  }
 }
