@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * ExecContainerCommand with {@code Sync=true}: the emulator has no real containers, so it answers a few
- * built-in commands from what it knows of the container (env, config files, working dir). Interactive
- * sessions (WebSocket) are not served.
+ * ExecContainerCommand: the emulator has no real containers, so it answers a few built-in commands from
+ * what it knows of the container (env, config files, working dir), synchronously or over a WebSocket session
+ * ({@link InteractiveExec}).
  */
 final class ContainerCommands {
 
@@ -24,33 +24,52 @@ final class ContainerCommands {
 
   private ContainerCommands() {}
 
-  static Map<String, Object> exec(ContainerGroupStore store, FlatParams p) {
+  /**
+   * With {@code Sync=true} the output in {@code SyncResponse}; without, a {@code WebSocketUri} (and
+   * {@code HttpUrl}) valid 30 s for one interactive session, served by {@link ExecWebSocketServer}.
+   */
+  static Map<String, Object> exec(ContainerGroupStore store, ExecSessions sessions, FlatParams p) {
     String id = p.required("ContainerGroupId");
     String containerName = p.required("ContainerName");
     List<String> command = parseCommand(p.required("Command"));
     boolean sync = p.bool("Sync").orElse(false);
+    boolean tty = p.bool("TTY").orElse(false);
     if (!sync) {
-      throw ApiException.invalidParameter("Sync", "the emulator serves only Sync=true (the output in SyncResponse); interactive WebSocket sessions are not emulated");
+      return store.locked(() -> {
+        runningContainer(store, id, containerName);
+        // Stdin defaults to true, as documented
+        String token = sessions.open(new ExecSessions.Session(id, containerName, command, tty, p.bool("Stdin").orElse(true)));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("WebSocketUri", sessions.webSocketUri(token));
+        out.put("HttpUrl", sessions.httpUrl(token));
+        return out;
+      });
     }
-    if (p.bool("TTY").orElse(false)) {
+    if (tty) {
       throw ApiException.invalidParameter("TTY", "Sync=true needs TTY=false");
     }
     if (command.size() == 1 && SHELLS.contains(command.get(0))) {
       throw ApiException.invalidParameter("Command", "Sync=true cannot run an interactive shell: " + command.get(0));
     }
     return store.locked(() -> {
-      ContainerGroup group = store.get(id);
-      ContainerRuntime container = group.container(containerName);
-      if (container == null || container.init) {
-        throw ApiException.invalidParameter("ContainerName", "container group " + id + " has no container " + containerName);
-      }
-      if (!container.current.state.equals("Running")) {
-        throw ApiException.incorrectStatus(id, group.status + " (container " + containerName + " is " + container.current.state + ")", "ExecContainerCommand");
-      }
+      ContainerRuntime container = runningContainer(store, id, containerName);
       Map<String, Object> out = new LinkedHashMap<>();
-      out.put("SyncResponse", run(group, container, command));
+      out.put("SyncResponse", run(store.get(id), container, command));
       return out;
     });
+  }
+
+  /** The running (non-init) container {@code name} of group {@code id}; call under the store's lock. */
+  static ContainerRuntime runningContainer(ContainerGroupStore store, String id, String name) {
+    ContainerGroup group = store.get(id);
+    ContainerRuntime container = group.container(name);
+    if (container == null || container.init) {
+      throw ApiException.invalidParameter("ContainerName", "container group " + id + " has no container " + name);
+    }
+    if (!container.current.state.equals("Running")) {
+      throw ApiException.incorrectStatus(id, group.status + " (container " + name + " is " + container.current.state + ")", "ExecContainerCommand");
+    }
+    return container;
   }
 
   static List<String> parseCommand(String json) {
@@ -82,7 +101,8 @@ final class ContainerCommands {
     return words;
   }
 
-  private static String run(ContainerGroup group, ContainerRuntime container, List<String> command) {
+  /** The output of a built-in; {@code sh -c "..."} runs the built-in it names. */
+  static String run(ContainerGroup group, ContainerRuntime container, List<String> command) {
     List<String> words = command;
     String shell = words.get(0);
     if ((shell.equals("sh") || shell.equals("/bin/sh") || shell.equals("bash") || shell.equals("/bin/bash")) && words.size() >= 3 && words.get(1).equals("-c")) {

@@ -39,10 +39,12 @@ final class EciActions {
 
   private final ContainerGroupStore store;
   private final Set<AccountFeature> features;
+  private final ExecSessions execSessions;
 
-  EciActions(ContainerGroupStore store, Set<AccountFeature> features) {
+  EciActions(ContainerGroupStore store, Set<AccountFeature> features, ExecSessions execSessions) {
     this.store = store;
     this.features = ImmutableSet.copyOf(features);
+    this.execSessions = execSessions;
   }
 
   Map<String, Object> call(String action, Map<String, String> rawParams) {
@@ -60,7 +62,7 @@ final class EciActions {
       case "UpdateContainerGroup" -> update(p, params);
       case "RestartContainerGroup" -> restart(p);
       case "DescribeContainerLog" -> ContainerLogs.describe(store, p);
-      case "ExecContainerCommand" -> ContainerCommands.exec(store, p);
+      case "ExecContainerCommand" -> ContainerCommands.exec(store, execSessions, p);
       case "DescribeContainerGroupMetric" -> Metrics.groupMetric(store, p);
       case "DescribeMultiContainerGroupMetric" -> Metrics.multiGroupMetric(store, p);
       case "DescribeRegions" -> regions();

@@ -67,6 +67,9 @@ public final class EciEmulator implements AutoCloseable {
   private final SignatureVerifier verifier;
   private final Path stateFile;
   private final Set<AccountFeature> features;
+  private final ExecSessions execSessions;
+  private ExecWebSocketServer execServer;
+  private int execPort;
   private HttpServer server;
   private ExecutorService executor;
   private int boundPort = -1;
@@ -81,6 +84,7 @@ public final class EciEmulator implements AutoCloseable {
     Map<String, String> credentials = b.credentials.isEmpty() ? Map.of(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET) : b.credentials;
     Network network = new Network(b.regionId, b.vSwitches);
     this.features = ImmutableSet.copyOf(b.features);
+    this.execSessions = new ExecSessions(b.clock);
     this.store = new ContainerGroupStore(b.regionId, b.clock, b.transitionDelay, b.terminalRetention, b.retainedTerminalGroups,
         b.maxContainerGroups, network, faults);
     this.stateFile = b.stateFile;
@@ -109,9 +113,17 @@ public final class EciEmulator implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on " + host + ":" + port, e);
     }
+    execServer = new ExecWebSocketServer(host, execSessions, store);
+    try {
+      execPort = execServer.start(execPort);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.stop(0);
+      throw new IllegalStateException("interrupted while starting the exec server", e);
+    }
     executor = Executors.newFixedThreadPool(threads, daemonThreads());
     server.setExecutor(executor);
-    server.createContext("/", new EciHttpHandler(regionId, verifier, new EciActions(store, features), faults, calls, adminEndpoint ? new AdminHandler(this) : null));
+    server.createContext("/", new EciHttpHandler(regionId, verifier, new EciActions(store, features, execSessions), faults, calls, adminEndpoint ? new AdminHandler(this) : null));
     server.start();
     boundPort = server.getAddress().getPort();
     log.info("ECI emulator for region {} listening on {}", regionId, endpoint());
@@ -138,6 +150,8 @@ public final class EciEmulator implements AutoCloseable {
       }
       server = null;
       executor = null;
+      execServer.close();
+      execServer = null;
     }
   }
 

@@ -90,8 +90,9 @@ class LogsExecMetricsTest {
     assertThat(exec(eci, id, "[\"pwd\"]")).isEqualTo("/srv\n");
     assertThat(exec(eci, id, "[\"ls\",\"/etc/app\"]")).isEqualTo("app.conf\n");
     assertThat(exec(eci, id, "[\"frobnicate\"]")).contains("not found");
-    Exception interactive = catchException(() -> eci.call("ExecContainerCommand", region("ContainerGroupId", id, "ContainerName", "app", "Command", "[\"sh\"]", "Sync", false)));
-    assertThat(SdkClient.codeOf(interactive)).isEqualTo("InvalidParameter");
+    // without Sync: a WebSocket session (InteractiveExecTest)
+    assertThat(eci.call("ExecContainerCommand", region("ContainerGroupId", id, "ContainerName", "app", "Command", "[\"sh\"]",
+        "Sync", false))).containsKey("WebSocketUri");
     Exception badJson = catchException(() -> eci.call("ExecContainerCommand", region("ContainerGroupId", id, "ContainerName", "app", "Command", "ls -l", "Sync", true)));
     assertThat(SdkClient.codeOf(badJson)).isEqualTo("InvalidParameter");
   }
