@@ -44,16 +44,16 @@ class EciEndToEndIT {
     StringWriter out = new StringWriter();
     try (EciEmulator emulator = EciEmulator.builder().port(0).credentials("ak", "sk").region("cn-hangzhou")
         .groupTransitionDelay(Duration.ofMillis(50)).build().start()) {
-      CommandLine command = VirtualNodeMain.commandLine(
-          Map.ofEntries(
-              Map.entry("VK_NODE_NAME", nodeName), Map.entry("VKUBELET_POD_IP", nodeName),
-              Map.entry("KUBECONFIG", cluster.kubeconfig().toString()),
-              Map.entry("ECI_REGION", "cn-hangzhou"), Map.entry("ECI_ACCESS_KEY", "ak"),
-              Map.entry("ECI_SECRET_KEY", "sk"), Map.entry("ECI_CLUSTER_ID", cluster.uniqueName("c")),
-              Map.entry("ECI_SECURITY_GROUP", "sg-emulator"), Map.entry("ECI_VSWITCH", "vsw-zonea,vsw-zoneb"),
-              Map.entry("ECI_ENDPOINT", emulator.endpoint()), Map.entry("ECI_PROTOCOL", "http"),
-              Map.entry("ECI_KUBE_PROXY", "false"), Map.entry("ECI_STATUS_POLL_SECONDS", "1")),
-          shutdown);
+      Map<String, String> environment = new java.util.HashMap<>(Map.ofEntries(
+          Map.entry("VK_NODE_NAME", nodeName), Map.entry("VKUBELET_POD_IP", nodeName),
+          Map.entry("KUBECONFIG", cluster.kubeconfig().toString()),
+          Map.entry("ECI_REGION", "cn-hangzhou"), Map.entry("ECI_ACCESS_KEY", "ak"),
+          Map.entry("ECI_SECRET_KEY", "sk"), Map.entry("ECI_CLUSTER_ID", cluster.uniqueName("c")),
+          Map.entry("ECI_SECURITY_GROUP", "sg-emulator"), Map.entry("ECI_VSWITCH", "vsw-zonea,vsw-zoneb"),
+          Map.entry("ECI_ENDPOINT", emulator.endpoint()), Map.entry("ECI_PROTOCOL", "http"),
+          Map.entry("ECI_KUBE_PROXY", "false"), Map.entry("ECI_STATUS_POLL_SECONDS", "1")));
+      cluster.kubeletClientCaFile().ifPresent(ca -> environment.put("APISERVER_CA_CERT_LOCATION", ca.toString()));
+      CommandLine command = VirtualNodeMain.commandLine(environment, shutdown);
       command.setOut(new PrintWriter(out, true));
       CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> command.execute(
           "--provider", "eci", "--kubelet-port", "0"));
@@ -84,6 +84,18 @@ class EciEndToEndIT {
         assertThat(group.intranetIp()).isPresent();
         V1Pod running = core.readNamespacedPod(podName, namespace).execute();
         assertThat(running.getStatus().getPodIP()).isEqualTo(group.intranetIp().get());
+
+        if (cluster.kubeletClientCaFile().isPresent()) {
+          // kubectl exec -i: API server -> kubelet API -> ECI's interactive session (the emulator's WebSocket)
+          Process kubectl = new ProcessBuilder("kubectl", "--kubeconfig", cluster.kubeconfig().toString(), "exec", "-i",
+              "-n", namespace, podName, "--", "sh").redirectErrorStream(true).start();
+          kubectl.getOutputStream().write("echo hello from eci\nexit 3\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          kubectl.getOutputStream().close();
+          assertThat(kubectl.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+          String said = new String(kubectl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+          assertThat(said).as("kubectl exec said").contains("hello from eci");
+          assertThat(kubectl.exitValue()).as("kubectl exec said: %s", said).isEqualTo(3);
+        }
 
         core.deleteNamespacedPod(podName, namespace).execute();
 

@@ -186,6 +186,24 @@ final class EciClient {
     return Json.string(response, "SyncResponse").orElse("");
   }
 
+  /**
+   * {@code ExecContainerCommand} without {@code Sync}: opens an interactive session and returns its
+   * WebSocket URI, which ECI accepts for 30 s.
+   */
+  String execContainerCommandInteractive(String groupId, String container, List<String> command, boolean tty,
+      boolean stdin) throws EciApiException {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("ContainerGroupId", groupId);
+    params.put("ContainerName", container);
+    params.put("Command", GSON.toJson(command));
+    params.put("TTY", Boolean.toString(tty));
+    params.put("Stdin", Boolean.toString(stdin));
+    params.put("Sync", "false");
+    Map<String, Object> response = transport.call("ExecContainerCommand", params, readTimeout);
+    return Json.string(response, "WebSocketUri").orElseThrow(() ->
+        new EciApiException("InvalidResponse", 200, "ExecContainerCommand returned no WebSocketUri", null, null));
+  }
+
   /** The latest usage of one group, from {@code DescribeMultiContainerGroupMetric}. */
   record GroupUsage(String groupId, Instant time, OptionalLong cpuNanoCores, OptionalLong cpuCoreNanoSeconds,
       OptionalLong memoryWorkingSetBytes, OptionalLong rxBytes, OptionalLong txBytes,

@@ -62,6 +62,7 @@ public final class EciProvider implements Provider, PodNotifier, ContainerLogs, 
   private final EciHealth health;
   private final ApiCallCounter calls;
   private final GroupCreator creator;
+  private final InteractiveExec interactive;
   private final PodRegistry registry;
   private final StatusSync sync;
   private final Clock clock;
@@ -81,6 +82,7 @@ public final class EciProvider implements Provider, PodNotifier, ContainerLogs, 
     this.calls = calls;
     this.clock = clock;
     this.creator = new GroupCreator(client, new StockBackoff(settings.noStockBackoff()), context.events(), clock);
+    this.interactive = new InteractiveExec(Duration.ofSeconds(10));
     this.registry = new PodRegistry(settings.terminalStatusCapacity());
     this.sync = new StatusSync(client, registry, settings, context.events(), clock, new Replacements());
   }
@@ -459,17 +461,24 @@ public final class EciProvider implements Provider, PodNotifier, ContainerLogs, 
   }
 
   /**
-   * Runs a non-interactive command through ECI's synchronous exec and copies its output to stdout.
-   * ECI returns the output only, so the exit code is 0 whenever ECI ran the command.
+   * Runs a command: without stdin or a terminal through ECI's synchronous exec, copying its output to stdout
+   * (ECI returns the output only, so the exit code is 0 whenever ECI ran it); with them over the WebSocket ECI
+   * hands out for an interactive session ({@link InteractiveExec}), which carries the exit code.
    */
   @Override
   public int runInContainer(ContainerRef container, List<String> command, AttachIO io) throws ProviderException {
-    if (io.tty() || io.stdin().isPresent()) {
-      throw new InvalidInputException("ExecInteractiveUnsupported", "the ECI provider runs non-interactive commands"
-          + " only (no -i or -t)");
-    }
     checkExecCommand(command);
     String groupId = groupOf(container);
+    if (io.tty() || io.stdin().isPresent()) {
+      String uri;
+      try {
+        uri = client.execContainerCommandInteractive(groupId, container.containerName(), command, io.tty(),
+            io.stdin().isPresent());
+      } catch (EciApiException e) {
+        throw e.toProviderException("opening a session in " + container);
+      }
+      return interactive.run(uri, io);
+    }
     String output;
     try {
       output = client.execContainerCommandSync(groupId, container.containerName(), command, Duration.ofSeconds(60));
@@ -633,5 +642,6 @@ public final class EciProvider implements Provider, PodNotifier, ContainerLogs, 
   @Override
   public void close() {
     sync.close();
+    interactive.close();
   }
 }

@@ -315,8 +315,16 @@ class EciProviderEmulatorTest {
     int exit = provider.runInContainer(web, List.of("echo", "hi", "there"), io(out, false));
     assertThat(exit).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("hi there");
-    assertThatThrownBy(() -> provider.runInContainer(web, List.of("sh"), io(out, true)))
-        .isInstanceOf(InvalidInputException.class);
+    // kubectl exec -i: ECI's WebSocket session, with the command's exit code
+    out.reset();
+    assertThat(provider.runInContainer(web, List.of("sh"), io(new java.io.ByteArrayInputStream(
+        "echo hi\nexit 3\n".getBytes(StandardCharsets.UTF_8)), out, false, null))).isEqualTo(3);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("hi\n");
+    // kubectl exec -it: a terminal of the client's size
+    out.reset();
+    assertThat(provider.runInContainer(web, List.of("/bin/sh"), io(new java.io.ByteArrayInputStream(
+        "stty size\rexit\r".getBytes(StandardCharsets.UTF_8)), out, true, TerminalSize.of(100, 30)))).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("30 100");
     assertThatThrownBy(() -> provider.runInContainer(ContainerRef.of("shop", "web-ops", "nope"), List.of("ls"),
         io(out, false))).isInstanceOf(io.vk4j.api.NotFoundException.class);
 
@@ -366,10 +374,14 @@ class EciProviderEmulatorTest {
   }
 
   private static AttachIO io(OutputStream out, boolean tty) {
+    return io(null, out, tty, null);
+  }
+
+  private static AttachIO io(InputStream in, OutputStream out, boolean tty, TerminalSize size) {
     return new AttachIO() {
       @Override
       public Optional<InputStream> stdin() {
-        return Optional.empty();
+        return Optional.ofNullable(in);
       }
 
       @Override
@@ -389,7 +401,9 @@ class EciProviderEmulatorTest {
 
       @Override
       public void onResize(Consumer<TerminalSize> listener) {
-        // no terminal sizes in these tests
+        if (size != null) {
+          listener.accept(size);
+        }
       }
     };
   }
