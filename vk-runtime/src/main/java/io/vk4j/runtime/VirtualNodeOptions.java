@@ -32,7 +32,7 @@ public abstract class VirtualNodeOptions {
     return "virtual-kubelet.io/provider";
   }
 
-  /** The taint's value; the provider's name when not set. */
+  /** The taint's value; when not set, the provider factory's {@code defaultTaintValue()} (usually its name). */
   public abstract Optional<String> taintValue();
 
   @Value.Default
