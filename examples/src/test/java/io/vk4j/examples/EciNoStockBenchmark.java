@@ -1,13 +1,10 @@
 package io.vk4j.examples;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1Container;
-import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodSpec;
@@ -15,18 +12,14 @@ import io.kubernetes.client.openapi.models.V1Toleration;
 import io.vk4j.eci.emulator.EciEmulator;
 import io.vk4j.testkit.cluster.KubernetesClusterExtension;
 import io.vk4j.testkit.cluster.TestCluster;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import picocli.CommandLine;
 
 /**
  * ECI API pressure when no zone has stock: {@code VirtualNodeMain --provider eci} on the control plane
@@ -47,72 +40,37 @@ class EciNoStockBenchmark {
   @Test
   void createCallsPerPodWithoutStock(TestCluster cluster) throws Exception {
     CoreV1Api core = cluster.core();
-    String nodeName = cluster.loopbackNodeName();
-    ShutdownSignal shutdown = new ShutdownSignal();
-    StringWriter out = new StringWriter();
-    try (EciEmulator emulator = EciEmulator.builder().port(0).credentials("ak", "sk").region("cn-hangzhou")
-        .vSwitch("vsw-zonea", "cn-hangzhou-a", "10.1.0.0/16").vSwitch("vsw-zoneb", "cn-hangzhou-b", "10.2.0.0/16")
-        .groupTransitionDelay(Duration.ofMillis(50)).build().start()) {
-      CommandLine command = VirtualNodeMain.commandLine(Map.ofEntries(
-          Map.entry("VK_NODE_NAME", nodeName), Map.entry("VKUBELET_POD_IP", nodeName),
-          Map.entry("KUBECONFIG", cluster.kubeconfig().toString()),
-          Map.entry("ECI_REGION", "cn-hangzhou"), Map.entry("ECI_ACCESS_KEY", "ak"),
-          Map.entry("ECI_SECRET_KEY", "sk"), Map.entry("ECI_CLUSTER_ID", cluster.uniqueName("c")),
-          Map.entry("ECI_SECURITY_GROUP", "sg-emulator"), Map.entry("ECI_VSWITCH", "vsw-zonea,vsw-zoneb"),
-          Map.entry("ECI_ENDPOINT", emulator.endpoint()), Map.entry("ECI_PROTOCOL", "http"),
-          Map.entry("ECI_KUBE_PROXY", "false"), Map.entry("ECI_STATUS_POLL_SECONDS", "1")), shutdown);
-      command.setOut(new PrintWriter(out, true));
-      CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> command.execute(
-          "--provider", "eci", "--kubelet-port", "0"));
-      try {
-        await().atMost(Duration.ofSeconds(90)).until(() -> isReady(core, nodeName) || exit.isDone());
-        assertThat(exit).as("output: %s", out).isNotDone();
-        emulator.faults().noStock("cn-hangzhou-a").noStock("cn-hangzhou-b");
-        emulator.resetCallCounts();
+    try (EciNode node = new EciNode(cluster, EciEmulator.builder()
+        .vSwitch("vsw-zonea", "cn-hangzhou-a", "10.1.0.0/16").vSwitch("vsw-zoneb", "cn-hangzhou-b", "10.2.0.0/16"))) {
+      EciEmulator emulator = node.emulator;
+      String nodeName = node.nodeName;
+      emulator.faults().noStock("cn-hangzhou-a").noStock("cn-hangzhou-b");
+      emulator.resetCallCounts();
 
-        String namespace = cluster.createNamespace("vk-eci-nostock");
-        for (int i = 0; i < PODS; i++) {
-          core.createNamespacedPod(namespace, new V1Pod()
-              .metadata(new V1ObjectMeta().name("web-" + i))
-              .spec(new V1PodSpec()
-                  .addContainersItem(new V1Container().name("web").image("nginx"))
-                  .putNodeSelectorItem("kubernetes.io/hostname", nodeName)
-                  .addTolerationsItem(new V1Toleration().key("virtual-kubelet.io/provider").operator("Exists"))))
-              .execute();
-        }
-        // the measured window: the benchmark only counts what happens in it
-        await().pollDelay(WINDOW).atMost(WINDOW.plusSeconds(5)).until(() -> true);
-        long creates = emulator.callCount("CreateContainerGroup");
-        Map<String, Integer> events = new TreeMap<>();
-        for (CoreV1Event event : core.listNamespacedEvent(namespace).execute().getItems()) {
-          if ("Warning".equals(event.getType())) {
-            events.merge(event.getReason(), Optional.ofNullable(event.getCount()).orElse(1), Integer::sum);
-          }
-        }
-        String report = String.format("ECI no stock in either zone, %d pods, %d s: %d CreateContainerGroup calls"
-            + " (%.2f per pod); Warning events by reason (counts summed): %s; all ECI calls: %s%n",
-            PODS, WINDOW.toSeconds(), creates, creates / (double) PODS, events, emulator.callCounts());
-        System.out.print(report);
-        Files.writeString(Path.of("target", "eci-no-stock.txt"), report);
-      } finally {
-        shutdown.requestStop();
-        exit.get();
-        try {
-          core.deleteNode(nodeName).execute();
-        } catch (ApiException e) {
-          // already gone
+      String namespace = cluster.createNamespace("vk-eci-nostock");
+      for (int i = 0; i < PODS; i++) {
+        core.createNamespacedPod(namespace, new V1Pod()
+            .metadata(new V1ObjectMeta().name("web-" + i))
+            .spec(new V1PodSpec()
+                .addContainersItem(new V1Container().name("web").image("nginx"))
+                .putNodeSelectorItem("kubernetes.io/hostname", nodeName)
+                .addTolerationsItem(new V1Toleration().key("virtual-kubelet.io/provider").operator("Exists"))))
+            .execute();
+      }
+      // the measured window: the benchmark only counts what happens in it
+      await().pollDelay(WINDOW).atMost(WINDOW.plusSeconds(5)).until(() -> true);
+      long creates = emulator.callCount("CreateContainerGroup");
+      Map<String, Integer> events = new TreeMap<>();
+      for (CoreV1Event event : core.listNamespacedEvent(namespace).execute().getItems()) {
+        if ("Warning".equals(event.getType())) {
+          events.merge(event.getReason(), Optional.ofNullable(event.getCount()).orElse(1), Integer::sum);
         }
       }
-    }
-  }
-
-  private static boolean isReady(CoreV1Api core, String nodeName) {
-    try {
-      V1Node node = core.readNode(nodeName).execute();
-      return node.getStatus().getConditions() != null && node.getStatus().getConditions().stream()
-          .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
-    } catch (ApiException e) {
-      return false;
+      String report = String.format("ECI no stock in either zone, %d pods, %d s: %d CreateContainerGroup calls"
+          + " (%.2f per pod); Warning events by reason (counts summed): %s; all ECI calls: %s%n",
+          PODS, WINDOW.toSeconds(), creates, creates / (double) PODS, events, emulator.callCounts());
+      System.out.print(report);
+      Files.writeString(Path.of("target", "eci-no-stock.txt"), report);
     }
   }
 }
