@@ -208,7 +208,7 @@ class EciFaultTest {
     // a key that lost its RAM permission: every listing is empty, no error
     fixture.emulator.faults().ramPermission(false);
     long rounds = provider.statusRounds();
-    await().atMost(TIMEOUT).until(() -> provider.statusRounds() > rounds + 4);
+    await().atMost(TIMEOUT).until(() -> provider.statusRounds() > rounds + 2);
     assertThat(fixture.phaseOf(pod)).isEqualTo("Running");
     // and the node says so
     assertThatThrownBy(() -> provider.ping()).isInstanceOf(RetryableException.class)
@@ -217,7 +217,7 @@ class EciFaultTest {
     // one empty answer among good ones changes nothing either
     fixture.emulator.faults().ramPermission(true).emptyAnswerNext("DescribeContainerGroups", 3);
     long later = provider.statusRounds();
-    await().atMost(TIMEOUT).until(() -> provider.statusRounds() > later + 4);
+    await().atMost(TIMEOUT).until(() -> provider.statusRounds() > later + 2);
     assertThat(fixture.phaseOf(pod)).isEqualTo("Running");
     provider.ping();
   }
