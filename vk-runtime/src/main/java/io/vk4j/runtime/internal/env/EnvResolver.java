@@ -12,6 +12,8 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1SecretKeySelector;
 import io.kubernetes.client.openapi.models.V1Service;
+import io.vk4j.api.DownwardApi;
+import io.vk4j.api.PodContainers;
 import io.vk4j.api.PodEnvironment;
 import io.vk4j.api.ProviderException;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Resolves what a pod's containers see before the pod is handed to the provider, the way a kubelet
@@ -36,7 +36,6 @@ import java.util.stream.Collectors;
  */
 public final class EnvResolver {
   private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
-  private static final Pattern SUBSCRIPT = Pattern.compile("metadata\\.(labels|annotations)\\['(.*)'\\]");
 
   private final EnvSources sources;
   private final Supplier<Map<String, Quantity>> nodeAllocatable;
@@ -59,12 +58,7 @@ public final class EnvResolver {
       return new EnvResolution(events, Optional.empty());
     }
     Map<String, String> serviceEnv = serviceEnv(pod);
-    List<V1Container> containers = new ArrayList<>();
-    if (pod.getSpec().getInitContainers() != null) {
-      containers.addAll(pod.getSpec().getInitContainers());
-    }
-    containers.addAll(pod.getSpec().getContainers());
-    for (V1Container container : containers) {
+    for (V1Container container : PodContainers.all(pod)) {
       resolveContainer(pod, container, serviceEnv, events, failures);
     }
     Optional<EnvResolution.Failure> failure = failures.isEmpty() ? Optional.empty()
@@ -84,11 +78,17 @@ public final class EnvResolver {
     return ServiceLinks.variables(new ArrayList<>(byName.values()));
   }
 
+  /**
+   * Resolves one container. Values are built as templates of {@link PodEnvironment#template}, so
+   * that a container with deferred variables is left with references to those only; any other
+   * container gets final values.
+   */
   private void resolveContainer(V1Pod pod, V1Container container, Map<String, String> serviceEnv,
       List<EnvResolution.Event> events, List<String> failures) throws ProviderException {
     String namespace = pod.getMetadata().getNamespace();
-    // values by name, for $(VAR); deferred variables are absent so that references to them stay
-    Map<String, String> values = new HashMap<>();
+    // by name, what each variable expands to: an escaped value, or a template for deferred ones
+    Map<String, String> templates = new HashMap<>();
+    serviceEnv.forEach((name, value) -> templates.put(name, PodEnvironment.escape(value)));
     LinkedHashMap<String, V1EnvVar> out = new LinkedHashMap<>();
 
     if (container.getEnvFrom() != null) {
@@ -102,7 +102,7 @@ public final class EnvResolver {
             invalid.add(name);
             continue;
           }
-          define(out, values, new V1EnvVar().name(name).value(entry.getValue()));
+          define(out, templates, new V1EnvVar().name(name), PodEnvironment.escape(entry.getValue()));
         }
         if (!invalid.isEmpty()) {
           events.add(new EnvResolution.Event(true, "InvalidEnvironmentVariableNames",
@@ -115,40 +115,58 @@ public final class EnvResolver {
     if (container.getEnv() != null) {
       for (V1EnvVar var : container.getEnv()) {
         if (PodEnvironment.isDeferred(var)) {
-          out.remove(var.getName());
-          values.remove(var.getName());
-          out.put(var.getName(), new V1EnvVar().name(var.getName()).valueFrom(
+          define(out, templates, new V1EnvVar().name(var.getName()).valueFrom(
               new V1EnvVarSource().fieldRef(new V1ObjectFieldSelector()
                   .apiVersion(var.getValueFrom().getFieldRef().getApiVersion())
-                  .fieldPath(var.getValueFrom().getFieldRef().getFieldPath()))));
+                  .fieldPath(var.getValueFrom().getFieldRef().getFieldPath()))), "$(" + var.getName() + ")");
           continue;
         }
-        Optional<String> value = valueOf(pod, container, var, values, serviceEnv, events, failures);
-        value.ifPresent(v -> define(out, values, new V1EnvVar().name(var.getName()).value(v)));
+        Optional<String> template = templateOf(pod, container, var, templates, events, failures);
+        template.ifPresent(t -> define(out, templates, new V1EnvVar().name(var.getName()), t));
       }
     }
 
     for (Map.Entry<String, String> service : serviceEnv.entrySet()) {
       if (!out.containsKey(service.getKey())) {
-        out.put(service.getKey(), new V1EnvVar().name(service.getKey()).value(service.getValue()));
+        out.put(service.getKey(), new V1EnvVar().name(service.getKey()).value(templates.get(service.getKey())));
       }
     }
-    Map<String, String> all = new HashMap<>(serviceEnv);
-    all.putAll(values);
-    container.setEnv(out.isEmpty() ? null : new ArrayList<>(out.values()));
-    container.setEnvFrom(null);
     if (container.getCommand() != null) {
-      container.setCommand(container.getCommand().stream().map(c -> VarExpansion.expand(c, all)).toList());
+      container.setCommand(container.getCommand().stream().map(c -> PodEnvironment.template(c, templates)).toList());
     }
     if (container.getArgs() != null) {
-      container.setArgs(container.getArgs().stream().map(a -> VarExpansion.expand(a, all)).toList());
+      container.setArgs(container.getArgs().stream().map(a -> PodEnvironment.template(a, templates)).toList());
+    }
+    container.setEnv(out.isEmpty() ? null : new ArrayList<>(out.values()));
+    container.setEnvFrom(null);
+    if (!PodEnvironment.hasDeferred(container)) {
+      finalizeTemplates(container);
     }
   }
 
-  private static void define(LinkedHashMap<String, V1EnvVar> out, Map<String, String> values, V1EnvVar var) {
+  /** Turns the templates of a container without deferred variables into their values. */
+  private static void finalizeTemplates(V1Container container) {
+    Map<String, String> none = Map.of();
+    if (container.getEnv() != null) {
+      container.getEnv().forEach(var -> var.setValue(PodEnvironment.expand(var.getValue(), none)));
+    }
+    if (container.getCommand() != null) {
+      container.setCommand(container.getCommand().stream().map(c -> PodEnvironment.expand(c, none)).toList());
+    }
+    if (container.getArgs() != null) {
+      container.setArgs(container.getArgs().stream().map(a -> PodEnvironment.expand(a, none)).toList());
+    }
+  }
+
+  /** Defines (or redefines) a variable; {@code template} is what references to it expand to. */
+  private static void define(LinkedHashMap<String, V1EnvVar> out, Map<String, String> templates, V1EnvVar var,
+      String template) {
+    if (var.getValueFrom() == null) {
+      var.setValue(template);
+    }
     out.remove(var.getName()); // a redefinition moves to the end, after what it may refer to
     out.put(var.getName(), var);
-    values.put(var.getName(), var.getValue());
+    templates.put(var.getName(), template);
   }
 
   private Map<String, String> envFromData(String namespace, V1Container container, V1EnvFromSource from,
@@ -182,22 +200,24 @@ public final class EnvResolver {
     return data;
   }
 
-  private Optional<String> valueOf(V1Pod pod, V1Container container, V1EnvVar var, Map<String, String> values,
-      Map<String, String> serviceEnv, List<EnvResolution.Event> events, List<String> failures)
-      throws ProviderException {
+  /** The template of one variable, or empty when it is left out (a missing reference). */
+  private Optional<String> templateOf(V1Pod pod, V1Container container, V1EnvVar var, Map<String, String> templates,
+      List<EnvResolution.Event> events, List<String> failures) throws ProviderException {
     V1EnvVarSource from = var.getValueFrom();
     if (from == null) {
-      if (var.getValue() == null) {
-        return Optional.of("");
-      }
-      Map<String, String> scope = new HashMap<>(serviceEnv);
-      scope.putAll(values);
-      return Optional.of(VarExpansion.expand(var.getValue(), scope));
+      return Optional.of(var.getValue() == null ? "" : PodEnvironment.template(var.getValue(), templates));
     }
+    return valueOf(pod, container, var, events, failures).map(PodEnvironment::escape);
+  }
+
+  /** The value a {@code valueFrom} names. */
+  private Optional<String> valueOf(V1Pod pod, V1Container container, V1EnvVar var,
+      List<EnvResolution.Event> events, List<String> failures) throws ProviderException {
+    V1EnvVarSource from = var.getValueFrom();
     String namespace = pod.getMetadata().getNamespace();
     if (from.getFieldRef() != null) {
       try {
-        return Optional.of(fieldValue(pod, from.getFieldRef().getFieldPath()));
+        return Optional.of(DownwardApi.fieldValue(pod, from.getFieldRef().getFieldPath()));
       } catch (IllegalArgumentException e) {
         failures.add("env " + var.getName() + " of container " + container.getName() + ": " + e.getMessage());
         return Optional.empty();
@@ -207,14 +227,15 @@ public final class EnvResolver {
       V1Container target = container;
       String containerName = from.getResourceFieldRef().getContainerName();
       if (containerName != null && !containerName.isEmpty() && !containerName.equals(container.getName())) {
-        target = findContainer(pod, containerName);
-        if (target == null) {
+        Optional<V1Container> named = PodContainers.named(pod, containerName);
+        if (named.isEmpty()) {
           failures.add("env " + var.getName() + ": no container named " + containerName);
           return Optional.empty();
         }
+        target = named.get();
       }
       try {
-        return Optional.of(ResourceFields.value(from.getResourceFieldRef(), target, nodeAllocatable.get()));
+        return Optional.of(DownwardApi.resourceValue(from.getResourceFieldRef(), target, nodeAllocatable.get()));
       } catch (IllegalArgumentException e) {
         failures.add("env " + var.getName() + " of container " + container.getName() + ": " + e.getMessage());
         return Optional.empty();
@@ -270,63 +291,5 @@ public final class EnvResolver {
     if (!optional) {
       failures.add(detail);
     }
-  }
-
-  private static V1Container findContainer(V1Pod pod, String name) {
-    for (V1Container c : pod.getSpec().getContainers()) {
-      if (name.equals(c.getName())) {
-        return c;
-      }
-    }
-    if (pod.getSpec().getInitContainers() != null) {
-      for (V1Container c : pod.getSpec().getInitContainers()) {
-        if (name.equals(c.getName())) {
-          return c;
-        }
-      }
-    }
-    return null;
-  }
-
-  /** The value of a {@code fieldRef} that the runtime resolves itself. */
-  static String fieldValue(V1Pod pod, String path) {
-    Map<String, String> labels = pod.getMetadata().getLabels();
-    Map<String, String> annotations = pod.getMetadata().getAnnotations();
-    switch (path) {
-      case "metadata.name":
-        return pod.getMetadata().getName();
-      case "metadata.namespace":
-        return pod.getMetadata().getNamespace();
-      case "metadata.uid":
-        return pod.getMetadata().getUid();
-      case "metadata.labels":
-        return formatMap(labels);
-      case "metadata.annotations":
-        return formatMap(annotations);
-      case "spec.nodeName":
-        return nullToEmpty(pod.getSpec().getNodeName());
-      case "spec.serviceAccountName":
-        return nullToEmpty(pod.getSpec().getServiceAccountName());
-      default:
-        Matcher subscript = SUBSCRIPT.matcher(path);
-        if (subscript.matches()) {
-          Map<String, String> map = subscript.group(1).equals("labels") ? labels : annotations;
-          return map == null ? "" : nullToEmpty(map.get(subscript.group(2)));
-        }
-        throw new IllegalArgumentException("unsupported fieldRef " + path);
-    }
-  }
-
-  private static String formatMap(Map<String, String> map) {
-    if (map == null) {
-      return "";
-    }
-    return new TreeMap<>(map).entrySet().stream()
-        .map(e -> e.getKey() + "=\"" + e.getValue().replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"")
-        .collect(Collectors.joining("\n"));
-  }
-
-  private static String nullToEmpty(String s) {
-    return s == null ? "" : s;
   }
 }

@@ -132,6 +132,46 @@ class EnvResolverTest {
   }
 
   @Test
+  void deferredReferencesAreExpandedExactlyOnceWithEscapesHonoured() throws Exception {
+    sources.configMaps.put("ns/cfg", new V1ConfigMap().data(Map.of("text", "$(POD_IP) costs $5")));
+    V1Container c = new V1Container().name("main")
+        .env(List.of(
+            new V1EnvVar().name("EARLY").value("$(POD_IP)"), // before POD_IP is defined: literal
+            field("POD_IP", "status.podIP"),
+            new V1EnvVar().name("ESCAPED").value("$$(POD_IP)"),
+            new V1EnvVar().name("FROM_CM").valueFrom(new V1EnvVarSource().configMapKeyRef(
+                new V1ConfigMapKeySelector().name("cfg").key("text"))),
+            new V1EnvVar().name("URL").value("http://$(POD_IP)/$(FROM_CM)"),
+            new V1EnvVar().name("CHAINED").value("[$(URL)]")))
+        .args(List.of("$(POD_IP)", "$$(POD_IP)", "$(FROM_CM)"));
+    V1Pod pod = pod(c);
+    resolver.resolve(pod);
+
+    PodEnvironment.resolveAddresses(pod, "10.1.2.3", "192.168.0.1");
+
+    assertThat(env(pod))
+        .containsEntry("EARLY", "$(POD_IP)")
+        .containsEntry("POD_IP", "10.1.2.3")
+        .containsEntry("ESCAPED", "$(POD_IP)")
+        .containsEntry("FROM_CM", "$(POD_IP) costs $5")
+        .containsEntry("URL", "http://10.1.2.3/$(POD_IP) costs $5")
+        .containsEntry("CHAINED", "[http://10.1.2.3/$(POD_IP) costs $5]");
+    assertThat(c.getArgs()).containsExactly("10.1.2.3", "$(POD_IP)", "$(POD_IP) costs $5");
+  }
+
+  @Test
+  void withoutDeferredVariablesTheProviderGetsFinalValues() throws Exception {
+    sources.configMaps.put("ns/cfg", new V1ConfigMap().data(Map.of("price", "$$5")));
+    V1Container c = new V1Container().name("main")
+        .env(List.of(new V1EnvVar().name("PRICE").valueFrom(new V1EnvVarSource().configMapKeyRef(
+            new V1ConfigMapKeySelector().name("cfg").key("price"))),
+            new V1EnvVar().name("SAY").value("pay $(PRICE) $$(PRICE)")));
+    V1Pod pod = pod(c);
+    resolver.resolve(pod);
+    assertThat(env(pod)).containsEntry("PRICE", "$$5").containsEntry("SAY", "pay $$5 $(PRICE)");
+  }
+
+  @Test
   void secretsAndConfigMapsWithEnvFromPrefixes() throws Exception {
     sources.secrets.put("ns/db", new V1Secret().data(Map.of("password", "s3cret".getBytes(StandardCharsets.UTF_8))));
     sources.configMaps.put("ns/cfg", new V1ConfigMap().data(Map.of("mode", "fast", "bad key", "x")));
