@@ -22,7 +22,7 @@ public final class GoDuration {
   /** @throws IllegalArgumentException saying what a valid value looks like */
   public static Duration parse(String text) {
     return tryParse(text).orElseThrow(() -> new IllegalArgumentException("not a duration: '" + text
-        + "' (use for example 250ms, 30s, 1m30s or 2h)"));
+        + "' (use for example 250ms, 5s, 1m30s or 2h)"));
   }
 
   /** The duration {@code text} says, or empty when it is not one. */

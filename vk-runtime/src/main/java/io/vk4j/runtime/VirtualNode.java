@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class VirtualNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(VirtualNode.class);
-  private static final Pattern NODE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+  /** A DNS-1123 subdomain: dot-separated labels of lower case letters, digits and '-'. */
+  private static final Pattern NODE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
   private final String nodeName;
   private final ApiClient apiClient;
@@ -86,6 +87,11 @@ public final class VirtualNode implements AutoCloseable {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** Whether {@code name} can name a Node: a DNS-1123 subdomain of at most 253 characters. */
+  public static boolean isValidNodeName(String name) {
+    return name != null && name.length() <= 253 && NODE_NAME.matcher(name).matches();
   }
 
   /**
@@ -341,7 +347,7 @@ public final class VirtualNode implements AutoCloseable {
 
     /** @throws IllegalArgumentException naming what is missing or invalid */
     public VirtualNode build() {
-      if (nodeName == null || !NODE_NAME.matcher(nodeName).matches()) {
+      if (!isValidNodeName(nodeName)) {
         throw new IllegalArgumentException("nodeName must be a DNS subdomain (lower case letters, digits, '-', '.'), got: "
             + nodeName);
       }

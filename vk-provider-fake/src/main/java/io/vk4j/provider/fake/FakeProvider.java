@@ -1,5 +1,6 @@
 package io.vk4j.provider.fake;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Node;
@@ -17,6 +18,7 @@ import io.vk4j.api.ContainerLogs;
 import io.vk4j.api.ContainerRef;
 import io.vk4j.api.InvalidInputException;
 import io.vk4j.api.NotFoundException;
+import io.vk4j.api.PodContainers;
 import io.vk4j.api.PodNotifier;
 import io.vk4j.api.PodStats;
 import io.vk4j.api.PodStatsSource;
@@ -85,17 +87,9 @@ public final class FakeProvider
     this.scheduler = options.scheduler().orElseGet(FakeProvider::newScheduler);
   }
 
-  public static FakeProvider create(FakeProviderOptions options) {
-    return new FakeProvider(options);
-  }
-
   private static ScheduledExecutorService newScheduler() {
-    AtomicInteger count = new AtomicInteger();
-    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2, runnable -> {
-      Thread thread = new Thread(runnable, "fake-provider-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2,
+        new ThreadFactoryBuilder().setNameFormat("fake-provider-%d").setDaemon(true).build());
     executor.setRemoveOnCancelPolicy(true);
     executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     return executor;
@@ -168,11 +162,7 @@ public final class FakeProvider
       throw new InvalidInputException("InvalidPod", "pod " + metadata.getNamespace() + "/" + metadata.getName()
           + " has no containers");
     }
-    List<V1Container> all = new ArrayList<>(pod.getSpec().getContainers());
-    if (pod.getSpec().getInitContainers() != null) {
-      all.addAll(pod.getSpec().getInitContainers());
-    }
-    for (V1Container container : all) {
+    for (V1Container container : PodContainers.all(pod)) {
       if (container.getName() == null || container.getImage() == null) {
         throw new InvalidInputException("InvalidPod", "pod " + metadata.getNamespace() + "/" + metadata.getName()
             + " has a container without name or image");

@@ -243,17 +243,4 @@ class FakeProviderScriptingTest {
         .isInstanceOf(InvalidInputException.class).hasMessageContaining(FakeAnnotations.FAIL_CREATE_TIMES);
     assertThat(provider.listPods()).isEmpty();
   }
-
-  @Test
-  void durationsAreParsedLikeKubernetesWritesThem() {
-    assertThat(Durations.parse("250ms")).isEqualTo(Duration.ofMillis(250));
-    assertThat(Durations.parse("1m30s")).isEqualTo(Duration.ofSeconds(90));
-    assertThat(Durations.parse("2h")).isEqualTo(Duration.ofHours(2));
-    assertThat(Durations.parse("1.5s")).isEqualTo(Duration.ofMillis(1500));
-    assertThat(Durations.parse("0")).isZero();
-    assertThatThrownBy(() -> Durations.parse("5")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Durations.parse("5s garbage")).isInstanceOf(IllegalArgumentException.class);
-    assertThat(Durations.format(Duration.ofSeconds(10))).isEqualTo("10s");
-    assertThat(Durations.format(Duration.ofSeconds(80))).isEqualTo("1m20s");
-  }
 }
