@@ -20,6 +20,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +56,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class VirtualNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(VirtualNode.class);
+  private static final Clock CLOCK = Clock.systemUTC();
   /** A DNS-1123 subdomain: dot-separated labels of lower case letters, digits and '-'. */
   private static final Pattern NODE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
@@ -107,8 +109,8 @@ public final class VirtualNode implements AutoCloseable {
     }
     started = true;
     TokenBucket writes = new TokenBucket(options.clientQps(), options.clientBurst());
-    events = new EventRecorder(apiClient, "vk4j", nodeName, options.eventQueueCapacity(), writes);
-    ApiClusterResources resources = new ApiClusterResources(apiClient, Duration.ofSeconds(5), Duration.ofSeconds(30), 1024);
+    events = EventRecorder.create(apiClient, "vk4j", nodeName, options.eventQueueCapacity(), writes, CLOCK);
+    ApiClusterResources resources = ApiClusterResources.create(apiClient, Duration.ofSeconds(5), Duration.ofSeconds(30), 1024);
     ProviderContext.Builder context = ProviderContext.builder()
         .nodeName(nodeName)
         .configFile(providerConfig)
@@ -138,11 +140,12 @@ public final class VirtualNode implements AutoCloseable {
     // the node controller is built first: env resolution needs its allocatable resources
     NodeController[] node = new NodeController[1];
     EnvResolver env = new EnvResolver(resources, () -> node[0].allocatable());
-    podController = new PodController(nodeName, providerName, apiClient, provider, env, events, writes,
+    podController = PodController.create(nodeName, providerName, apiClient, provider, env, events, writes,
         new PodController.Settings(options.podSyncWorkers(), options.fullResyncPeriod(), options.statusPollPeriod(),
-            options.retryBaseDelay(), options.retryMaxDelay(), options.progressStatusDelay()));
+            options.retryBaseDelay(), options.retryMaxDelay(), options.progressStatusDelay(),
+            options.providerCallTimeout()), CLOCK);
     int kubeletPort = startKubeletApi();
-    node[0] = new NodeController(apiClient, provider, writes, new NodeSettings(
+    node[0] = NodeController.create(apiClient, provider, writes, new NodeSettings(
         nodeName,
         providerName,
         options.taintEnabled()
@@ -153,18 +156,26 @@ public final class VirtualNode implements AutoCloseable {
         options.leaseRenewInterval(),
         options.nodeStatusUpdatePeriod(),
         options.pingInterval(),
+        options.pingTimeout(),
         options.recreateDeletedNode(),
         options.internalIp(),
         options.operatingSystem(),
         kubeletPort,
-        runtimeVersion()));
+        runtimeVersion()), CLOCK, podController::startupProblem);
     nodeController = node[0];
+    nodeController.onHeartbeatAccepted(podController::resyncAll);
     nodeController.start();
-    // pods are acted on once the node is registered (the provider has described it by then)
-    ready = nodeController.registered().thenCompose(registered -> {
-      podController.start();
-      return podController.ready();
-    });
+    // pods are acted on once the node is registered (the provider has described it by then); the
+    // node reports Ready once they can run
+    ready = nodeController.registered()
+        .thenCompose(registered -> {
+          podController.start();
+          return podController.ready();
+        })
+        .thenCompose(podsReady -> {
+          nodeController.podsReady();
+          return nodeController.reportedReady();
+        });
   }
 
   /** Starts the kubelet API when configured; returns its port, or 0. */
@@ -184,8 +195,8 @@ public final class VirtualNode implements AutoCloseable {
   }
 
   /**
-   * Waits until the Node is registered, the pod cache has synced and the start-up sweep of the
-   * provider's pods is done.
+   * Waits until the Node is registered, the pod cache has synced, the start-up sweep of the
+   * provider's pods is done and the Node reports Ready.
    *
    * @throws TimeoutException saying what is still missing
    */

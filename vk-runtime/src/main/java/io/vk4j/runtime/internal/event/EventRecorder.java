@@ -2,19 +2,20 @@ package io.vk4j.runtime.internal.event;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import com.google.gson.JsonObject;
-import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1EventSource;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1ObjectReference;
 import io.kubernetes.client.openapi.models.V1Pod;
-import io.kubernetes.client.util.PatchUtils;
 import io.vk4j.api.PodEventRecorder;
+import io.vk4j.runtime.internal.client.ApiErrors;
 import io.vk4j.runtime.internal.queue.TokenBucket;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -37,17 +38,20 @@ import org.slf4j.LoggerFactory;
  *   <li>Each pod may record a burst of events, then one every few minutes; the rest is dropped.
  *   <li>Events wait in a bounded queue for one sender thread; when the queue is full an event is
  *       dropped with a log line rather than block the caller.
+ *   <li>While the API server cannot be reached or answers with a server error, the sender retries
+ *       the oldest event with backoff, and the others wait in the queue; the log says why in words.
  * </ul>
  */
 public final class EventRecorder implements PodEventRecorder, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventRecorder.class);
   static final int MAX_MESSAGE_LENGTH = 1024;
+  static final Duration FIRST_RETRY = Duration.ofMillis(200);
+  static final Duration MAX_RETRY = Duration.ofSeconds(10);
 
-  private final CoreV1Api core;
-  private final ApiClient client;
+  private final EventSink sink;
   private final String component;
   private final String host;
-  private final TokenBucket writes;
+  private final Clock clock;
   private final EventAggregator aggregator = new EventAggregator(Duration.ofMinutes(10), 4096);
   private final Cache<String, TokenBucket> perObject =
       CacheBuilder.newBuilder().expireAfterAccess(Duration.ofMinutes(10)).maximumSize(4096).build();
@@ -64,15 +68,19 @@ public final class EventRecorder implements PodEventRecorder, AutoCloseable {
    * @param host the {@code source.host}: the node name
    * @param writes the runtime's shared rate limit of API writes
    */
-  public EventRecorder(ApiClient client, String component, String host, int queueCapacity, TokenBucket writes) {
-    this.client = client;
-    this.core = new CoreV1Api(client);
+  public static EventRecorder create(ApiClient client, String component, String host, int queueCapacity,
+      TokenBucket writes, Clock clock) {
+    return new EventRecorder(new ApiEventSink(client, writes), component, host, queueCapacity, clock);
+  }
+
+  EventRecorder(EventSink sink, String component, String host, int queueCapacity, Clock clock) {
+    this.sink = sink;
     this.component = component;
     this.host = host;
-    this.writes = writes;
+    this.clock = clock;
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
-    this.sender = new Thread(this::sendLoop, host + "-events");
-    this.sender.setDaemon(true);
+    this.sender = new ThreadFactoryBuilder().setNameFormat(host + "-events").setDaemon(true).build()
+        .newThread(this::sendLoop);
     this.sender.start();
   }
 
@@ -120,37 +128,67 @@ public final class EventRecorder implements PodEventRecorder, AutoCloseable {
         continue;
       }
       try {
-        send(event);
+        sendWithRetries(event);
       } catch (InterruptedException e) {
         return;
-      } catch (ApiException e) {
-        log.warn("could not record event {} on {}/{}: HTTP {} {}", event.reason,
-            event.object.getNamespace(), event.object.getName(), e.getCode(), e.getResponseBody());
-      } catch (RuntimeException e) {
-        log.warn("could not record event {} on {}/{}", event.reason,
-            event.object.getNamespace(), event.object.getName(), e);
       }
     }
   }
 
-  private void send(Pending event) throws ApiException, InterruptedException {
+  /** Sends one event, retrying with backoff while the API server is unreachable or failing. */
+  private void sendWithRetries(Pending event) throws InterruptedException {
     if (!limiterOf(event.object.getUid()).tryAcquire()) {
       log.debug("rate limit of pod {} reached, dropping event {}", event.object.getUid(), event.reason);
       return;
     }
+    Duration backoff = FIRST_RETRY;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        send(event);
+        if (attempt > 1) {
+          log.info("recorded event {} on {}/{} after {} attempts", event.reason, event.object.getNamespace(),
+              event.object.getName(), attempt);
+        }
+        return;
+      } catch (ApiException e) {
+        String why = ApiErrors.describe(e);
+        if (!ApiErrors.isTransient(e)) {
+          log.warn("could not record event {} on {}/{}, dropping it: {}", event.reason,
+              event.object.getNamespace(), event.object.getName(), why);
+          return;
+        }
+        if (closed) {
+          log.warn("closing: dropping event {} on {}/{} ({})", event.reason, event.object.getNamespace(),
+              event.object.getName(), why);
+          return;
+        }
+        if (attempt == 1) {
+          log.warn("could not record event {} on {}/{}: {}; retrying with backoff ({} more events waiting)",
+              event.reason, event.object.getNamespace(), event.object.getName(), why, queue.size());
+        } else {
+          log.debug("attempt {} to record event {} failed: {}", attempt, event.reason, why);
+        }
+      } catch (RuntimeException e) {
+        log.warn("could not record event {} on {}/{}, dropping it", event.reason,
+            event.object.getNamespace(), event.object.getName(), e);
+        return;
+      }
+      Thread.sleep(backoff.toMillis());
+      backoff = backoff.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : backoff.multipliedBy(2);
+    }
+  }
+
+  private void send(Pending event) throws ApiException, InterruptedException {
     EventAggregator.Key key =
         new EventAggregator.Key(event.object.getUid(), event.type, event.reason, event.message);
     EventAggregator.Sent repeated = aggregator.repeatOf(key);
-    writes.acquire();
     if (repeated != null) {
       JsonObject patch = new JsonObject();
       patch.addProperty("count", repeated.count + 1);
-      patch.addProperty("lastTimestamp", event.time.toString());
+      // the client's own serialization: RFC 3339 with seconds, which the API server requires
+      patch.add("lastTimestamp", JSON.getGson().toJsonTree(event.time));
       try {
-        PatchUtils.patch(CoreV1Event.class,
-            () -> core.patchNamespacedEvent(repeated.name, repeated.namespace, new V1Patch(patch.toString()))
-                .buildCall(null),
-            V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
+        sink.patch(repeated.namespace, repeated.name, patch.toString());
         repeated.count++;
         aggregator.remember(key, repeated);
         return;
@@ -162,7 +200,7 @@ public final class EventRecorder implements PodEventRecorder, AutoCloseable {
       }
     }
     String namespace = event.object.getNamespace();
-    String name = event.object.getName() + "." + Long.toHexString(System.currentTimeMillis())
+    String name = event.object.getName() + "." + Long.toHexString(clock.millis())
         + Long.toHexString(sequence.incrementAndGet());
     CoreV1Event created = new CoreV1Event()
         .metadata(new V1ObjectMeta().name(name).namespace(namespace))
@@ -176,7 +214,14 @@ public final class EventRecorder implements PodEventRecorder, AutoCloseable {
         .source(new V1EventSource().component(component).host(host))
         .reportingComponent(component)
         .reportingInstance(host);
-    core.createNamespacedEvent(namespace, created).execute();
+    try {
+      sink.create(created);
+    } catch (ApiException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      // a retried create whose first attempt reached the API server after all
+    }
     aggregator.remember(key, new EventAggregator.Sent(namespace, name, 1));
   }
 
@@ -189,8 +234,8 @@ public final class EventRecorder implements PodEventRecorder, AutoCloseable {
     }
   }
 
-  private static OffsetDateTime now() {
-    return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
+  private OffsetDateTime now() {
+    return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
   }
 
   /** Events queued and not yet sent, for tests and the benchmark. */

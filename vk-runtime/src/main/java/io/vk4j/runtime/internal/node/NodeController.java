@@ -1,87 +1,155 @@
 package io.vk4j.runtime.internal.node;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import com.google.gson.JsonObject;
 import io.kubernetes.client.custom.Quantity;
-import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.JSON;
-import io.kubernetes.client.openapi.apis.CoordinationV1Api;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
-import io.kubernetes.client.openapi.apis.VersionApi;
-import io.kubernetes.client.openapi.models.V1Lease;
-import io.kubernetes.client.openapi.models.V1LeaseSpec;
 import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1NodeCondition;
 import io.kubernetes.client.openapi.models.V1NodeStatus;
-import io.kubernetes.client.openapi.models.V1ObjectMeta;
-import io.kubernetes.client.openapi.models.V1OwnerReference;
 import io.kubernetes.client.openapi.models.V1Taint;
-import io.kubernetes.client.util.PatchUtils;
 import io.vk4j.api.NodeChangeListener;
 import io.vk4j.api.Provider;
+import io.vk4j.runtime.internal.client.ApiErrors;
+import io.vk4j.runtime.internal.client.ApiListWatch;
+import io.vk4j.runtime.internal.client.ListWatch;
+import io.vk4j.runtime.internal.client.WatchCache;
 import io.vk4j.runtime.internal.queue.TokenBucket;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Registers the Node and keeps it alive: a Lease in {@code kube-node-lease} renewed well inside its
- * duration, and a node status heartbeat on a longer period and whenever the provider signals a
- * change. While the provider's ping fails, both stop, so the control plane marks the node NotReady.
- * Only the fields the runtime owns are patched; a Node deleted from outside is registered again.
- * All work runs on one thread per node. Internal to vk4j.
+ * Registers the Node and keeps it the way a kubelet does. Internal to vk4j.
+ *
+ * <ul>
+ *   <li>The Node reports Ready only once the pods can run: the pod controller has synced and the
+ *       provider's first listing succeeded, and the provider answers its ping. Until then, and while
+ *       the ping fails or hangs past its timeout, Ready is False with the reason as its message.
+ *   <li>The Lease ({@link LeaseKeeper}) is renewed on a thread of its own, whatever the provider
+ *       does: it says that this runtime is alive, as a kubelet's does.
+ *   <li>The Node is watched: a Node deleted from outside is registered again at once (unless
+ *       {@code recreateDeletedNode} is off), and conditions of ours that someone else changed (the
+ *       node lifecycle controller writes Ready=Unknown after a partition) are corrected at once.
+ *   <li>Only the fields the runtime owns are written; the node status is also sent on a longer
+ *       period and whenever the provider signals a change.
+ *   <li>When a heartbeat is accepted again after it failed or was overridden, the listener given to
+ *       {@link #onHeartbeatAccepted} runs: the pods' conditions are re-asserted then.
+ * </ul>
  */
 public final class NodeController implements NodeChangeListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NodeController.class);
-  private static final String LEASE_NAMESPACE = "kube-node-lease";
+  private static final long MAX_REGISTER_BACKOFF_MILLIS = 7_000;
 
-  private final ApiClient client;
-  private final CoreV1Api core;
-  private final CoordinationV1Api coordination;
+  private final NodeClient nodes;
+  private final LeaseKeeper lease;
+  private final ListWatch<V1Node> nodeWatch;
   private final Provider provider;
-  private final TokenBucket writes;
   private final NodeSettings settings;
+  private final Clock clock;
+  private final Supplier<String> podsProblem;
   private final ScheduledExecutorService thread;
+  private final ScheduledExecutorService leaseThread;
+  private final ScheduledExecutorService pingThread;
+  private final ExecutorService pingCalls;
+  private final PingMonitor ping;
   private final CompletableFuture<Void> registered = new CompletableFuture<>();
+  private final CompletableFuture<Void> reportedReady = new CompletableFuture<>();
   private final AtomicBoolean changeSignalled = new AtomicBoolean();
-
+  private volatile Runnable heartbeatAccepted = () -> {};
   private volatile Map<String, Quantity> allocatable = Map.of();
-  private volatile boolean healthy = true;
   private volatile String problem = "not registered yet";
+  private volatile String nodeUid;
+  private volatile boolean podsReady;
+  private volatile boolean leaseFailing;
+  private WatchCache<V1Node> watch;
+
+  // the node thread's own state
   private String kubeletVersion;
   private V1Node template;
-  private String nodeUid;
-  private V1Lease lease;
+  private boolean readyShown;
   private OffsetDateTime readySince;
+  private V1Node lastSeen;
+  private boolean statusFailing;
   private long registerBackoffMillis = 100;
 
-  public NodeController(ApiClient client, Provider provider, TokenBucket writes, NodeSettings settings) {
-    this.client = client;
-    this.core = new CoreV1Api(client);
-    this.coordination = new CoordinationV1Api(client);
-    this.provider = provider;
-    this.writes = writes;
-    this.settings = settings;
-    this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, settings.nodeName() + "-node");
-      t.setDaemon(true);
-      return t;
-    });
+  /** The node controller of a node on a real API server. */
+  public static NodeController create(ApiClient client, Provider provider, TokenBucket writes, NodeSettings settings,
+      Clock clock, Supplier<String> podsProblem) {
+    return new NodeController(ApiNodeClients.nodes(client, writes),
+        new LeaseKeeper(ApiNodeClients.leases(client, writes), settings.nodeName(), settings.leaseDuration(), clock),
+        ApiListWatch.node(client, settings.nodeName()), provider, settings, clock, podsProblem);
   }
 
-  /** Registers the node in the background, then starts the heartbeats. */
+  /**
+   * @param podsProblem why the pods cannot run yet, while {@link #podsReady()} has not been called
+   */
+  NodeController(NodeClient nodes, LeaseKeeper lease, ListWatch<V1Node> nodeWatch, Provider provider,
+      NodeSettings settings, Clock clock, Supplier<String> podsProblem) {
+    this.nodes = nodes;
+    this.lease = lease;
+    this.nodeWatch = nodeWatch;
+    this.provider = provider;
+    this.settings = settings;
+    this.clock = clock;
+    this.podsProblem = podsProblem;
+    String name = settings.nodeName();
+    this.thread = Executors.newSingleThreadScheduledExecutor(daemon(name + "-node"));
+    this.leaseThread = Executors.newSingleThreadScheduledExecutor(daemon(name + "-lease"));
+    this.pingThread = Executors.newSingleThreadScheduledExecutor(daemon(name + "-ping"));
+    this.pingCalls = Executors.newSingleThreadExecutor(daemon(name + "-ping-call"));
+    this.ping = new PingMonitor(provider, name, settings.pingTimeout(), pingCalls,
+        change -> post(this::readinessChanged));
+  }
+
+  /** Runs {@code task} on the node's thread; nothing once the controller is closed. */
+  private void post(Runnable task) {
+    try {
+      thread.execute(task);
+    } catch (RejectedExecutionException e) {
+      log.debug("node {} is closed; dropping a task", settings.nodeName());
+    }
+  }
+
+  private void renewSoon() {
+    try {
+      leaseThread.execute(this::renewLease);
+    } catch (RejectedExecutionException e) {
+      log.debug("node {} is closed; not renewing its lease", settings.nodeName());
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return new ThreadFactoryBuilder().setNameFormat(name).setDaemon(true).build();
+  }
+
+  /** Registers the node in the background, then starts the heartbeats and the watch of the Node. */
   public void start() {
     provider.notifyNodeChanges(this);
     thread.execute(this::registerAndStartHeartbeats);
+  }
+
+  /** Runs {@code listener} (on the node's thread) whenever a heartbeat is accepted again; set before start. */
+  public void onHeartbeatAccepted(Runnable listener) {
+    this.heartbeatAccepted = listener;
   }
 
   /** Completes once the Node and its Lease exist. */
@@ -89,7 +157,18 @@ public final class NodeController implements NodeChangeListener, AutoCloseable {
     return registered;
   }
 
-  /** What keeps the node from being registered or healthy, or {@code null}. */
+  /** Completes once the API server accepted a status of the Node with Ready=True. */
+  public CompletableFuture<Void> reportedReady() {
+    return reportedReady;
+  }
+
+  /** The pods can run: the Node may report Ready. */
+  public void podsReady() {
+    podsReady = true;
+    post(this::readinessChanged);
+  }
+
+  /** What keeps the node from being registered or Ready, or {@code null}. */
   public String problem() {
     return problem;
   }
@@ -102,10 +181,10 @@ public final class NodeController implements NodeChangeListener, AutoCloseable {
   @Override
   public void nodeChanged() {
     if (changeSignalled.compareAndSet(false, true)) {
-      thread.execute(() -> {
+      post(() -> {
         changeSignalled.set(false);
         template = null; // ask the provider again
-        if (registered.isDone() && healthy) {
+        if (nodeUid != null) {
           updateStatus();
         }
       });
@@ -115,48 +194,66 @@ public final class NodeController implements NodeChangeListener, AutoCloseable {
   private void registerAndStartHeartbeats() {
     if (!register()) {
       thread.schedule(this::registerAndStartHeartbeats, registerBackoffMillis, TimeUnit.MILLISECONDS);
-      registerBackoffMillis = Math.min(registerBackoffMillis * 2, 7_000);
+      registerBackoffMillis = Math.min(registerBackoffMillis * 2, MAX_REGISTER_BACKOFF_MILLIS);
       return;
     }
     renewLease();
     registered.complete(null);
-    problem = null;
-    thread.scheduleWithFixedDelay(this::ping, settings.pingInterval().toMillis(),
-        settings.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
-    thread.scheduleWithFixedDelay(this::leaseTick, settings.leaseRenewInterval().toMillis(),
+    leaseThread.scheduleWithFixedDelay(this::renewLease, settings.leaseRenewInterval().toMillis(),
         settings.leaseRenewInterval().toMillis(), TimeUnit.MILLISECONDS);
     thread.scheduleWithFixedDelay(this::statusTick, settings.statusUpdatePeriod().toMillis(),
         settings.statusUpdatePeriod().toMillis(), TimeUnit.MILLISECONDS);
+    pingThread.scheduleWithFixedDelay(this::pingOnce, 0, settings.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
+    watch = new WatchCache<>("node " + settings.nodeName(), nodeWatch, new WatchCache.Handler<>() {
+      @Override
+      public void upserted(V1Node old, V1Node current) {
+        post(() -> nodeSeen(current));
+      }
+
+      @Override
+      public void deleted(V1Node gone) {
+        post(() -> nodeDeleted(gone));
+      }
+    }, Duration.ofSeconds(2), daemon(settings.nodeName() + "-node-watch"));
+    watch.start();
   }
 
-  /** Creates the Node, or brings our part of an existing one up to date. */
-  private boolean register() {
+  private void pingOnce() {
+    try {
+      ping.ping();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Creates the Node, or brings our part of an existing one up to date. Node thread. */
+  boolean register() {
     try {
       if (kubeletVersion == null) {
-        kubeletVersion = serverVersion() + "-vk4j-" + settings.runtimeVersion();
+        kubeletVersion = nodes.serverVersion() + "-vk4j-" + settings.runtimeVersion();
       }
       V1Node desired = template();
+      String notReady = notReady();
+      readyShown = notReady == null;
       readySince = now();
-      desired.getStatus().setConditions(NodeTemplate.healthyConditions(readySince, readySince));
-      V1Node existing = readNode();
-      if (existing == null) {
-        writes.acquire();
-        V1Node created = core.createNode(desired).execute();
+      desired.getStatus().setConditions(NodeTemplate.conditions(readySince, readySince, notReady));
+      Optional<V1Node> existing = nodes.read(settings.nodeName());
+      if (existing.isEmpty()) {
+        V1Node created = nodes.create(desired);
         nodeUid = created.getMetadata().getUid();
-        // a create may drop the status: set it through the status subresource as well
-        patchStatus(desired.getStatus());
         log.info("node {} registered (provider {})", settings.nodeName(), settings.providerName());
       } else {
-        nodeUid = existing.getMetadata().getUid();
-        patchMetadataAndTaint(existing, desired);
-        patchStatus(desired.getStatus());
+        nodeUid = existing.get().getMetadata().getUid();
+        patchMetadataAndTaint(existing.get(), desired);
         log.info("node {} exists, updated our part of it", settings.nodeName());
       }
-      lease = null;
+      // a create may drop the status: set it through the status subresource as well
+      accepted(nodes.patchStatus(settings.nodeName(), statusPatch(desired.getStatus())), true);
       registerBackoffMillis = 100;
+      problem = notReady;
       return true;
     } catch (ApiException e) {
-      problem = "registering node " + settings.nodeName() + " failed: HTTP " + e.getCode() + " " + body(e);
+      problem = "registering node " + settings.nodeName() + " failed: " + ApiErrors.describe(e);
       log.warn(problem);
     } catch (RuntimeException e) {
       problem = "registering node " + settings.nodeName() + " failed: " + e;
@@ -167,13 +264,13 @@ public final class NodeController implements NodeChangeListener, AutoCloseable {
     return false;
   }
 
-  private String serverVersion() {
-    try {
-      return new VersionApi(client).getCode().execute().getGitVersion();
-    } catch (ApiException | RuntimeException e) {
-      log.debug("could not read the API server version", e);
-      return "v0.0.0";
+  /** Why the node is not Ready, or {@code null} when it is. */
+  private String notReady() {
+    if (!podsReady) {
+      String why = podsProblem.get();
+      return "the pods cannot run yet: " + (why == null ? "the pod controller is starting" : why);
     }
+    return ping.problem();
   }
 
   private V1Node template() {
@@ -182,17 +279,6 @@ public final class NodeController implements NodeChangeListener, AutoCloseable {
       allocatable = Map.copyOf(template.getStatus().getAllocatable());
     }
     return JSON.deserialize(JSON.serialize(template), V1Node.class);
-  }
-
-  private V1Node readNode() throws ApiException {
-    try {
-      return core.readNode(settings.nodeName()).execute();
-    } catch (ApiException e) {
-      if (e.getCode() == 404) {
-        return null;
-      }
-      throw e;
-    }
   }
 
   /** Our labels by a merge patch; our taint added to the others' with an optimistic lock. */
@@ -215,196 +301,221 @@ public final class NodeController implements NodeChangeListener, AutoCloseable {
         patch.add("spec", spec);
       }
       try {
-        writes.acquire();
-        PatchUtils.patch(V1Node.class,
-            () -> core.patchNode(settings.nodeName(), new V1Patch(patch.toString())).buildCall(null),
-            V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
+        nodes.patch(settings.nodeName(), patch.toString());
         return;
       } catch (ApiException e) {
         if (e.getCode() != 409 || attempt >= 5) {
           throw e;
         }
-        current = readNode();
-        if (current == null) {
+        Optional<V1Node> reread = nodes.read(settings.nodeName());
+        if (reread.isEmpty()) {
           throw e;
         }
+        current = reread.get();
       }
     }
   }
 
-  /** A strategic merge patch of the status subresource with only the fields we own. */
-  private void patchStatus(V1NodeStatus status) throws ApiException, InterruptedException {
+  private static String statusPatch(V1NodeStatus status) {
     JsonObject patch = new JsonObject();
     patch.add("status", JSON.getGson().toJsonTree(status));
-    writes.acquire();
-    PatchUtils.patch(V1Node.class,
-        () -> core.patchNodeStatus(settings.nodeName(), new V1Patch(patch.toString())).buildCall(null),
-        V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, client);
+    return patch.toString();
   }
 
-  private void ping() {
-    boolean ok;
-    try {
-      provider.ping();
-      ok = true;
-    } catch (Exception e) {
-      ok = false;
-      if (healthy) {
-        problem = "provider ping failed: " + e.getMessage();
-        log.warn("node {}: {}; stopping heartbeats", settings.nodeName(), problem);
-      }
-    }
-    if (ok && !healthy) {
-      log.info("node {}: provider ping recovered; resuming heartbeats", settings.nodeName());
-      healthy = true;
-      problem = null;
-      readySince = now();
-      renewLease();
+  /** Readiness (pods or ping) changed: a status at once. Node thread. */
+  void readinessChanged() {
+    problem = notReady();
+    if (nodeUid != null) {
       updateStatus();
-    }
-    healthy = ok;
-  }
-
-  private void leaseTick() {
-    if (healthy) {
-      renewLease();
     }
   }
 
   private void statusTick() {
-    if (healthy) {
+    if (nodeUid != null) {
       updateStatus();
     }
   }
 
-  private void updateStatus() {
+  /** Sends the node status as the runtime sees it. Node thread. */
+  void updateStatus() {
     try {
+      String notReady = notReady();
+      boolean ready = notReady == null;
+      OffsetDateTime now = now();
+      if (ready != readyShown || readySince == null) {
+        readyShown = ready;
+        readySince = now;
+      }
       V1NodeStatus status = template().getStatus();
-      status.setConditions(NodeTemplate.healthyConditions(now(), readySince));
-      patchStatus(status);
+      status.setConditions(NodeTemplate.conditions(now, readySince, notReady));
+      accepted(nodes.patchStatus(settings.nodeName(), statusPatch(status)), false);
     } catch (ApiException e) {
       if (e.getCode() == 404) {
         nodeGone();
       } else {
-        log.warn("node {}: status update failed: HTTP {} {}", settings.nodeName(), e.getCode(), body(e));
+        statusFailing = true;
+        log.warn("node {}: status update failed: {}", settings.nodeName(), ApiErrors.describe(e));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
+      statusFailing = true;
       log.warn("node {}: status update failed", settings.nodeName(), e);
     }
   }
 
-  private void renewLease() {
-    try {
-      if (lease == null) {
-        lease = readLease();
-        if (lease == null) {
-          createLease();
-          return;
-        }
-      }
-      if (lease.getMetadata().getOwnerReferences() == null
-          || lease.getMetadata().getOwnerReferences().stream().noneMatch(o -> nodeUid.equals(o.getUid()))) {
-        lease.getMetadata().setOwnerReferences(List.of(owner()));
-      }
-      lease.setSpec(leaseSpec());
-      writes.acquire();
-      lease = coordination.replaceNamespacedLease(settings.nodeName(), LEASE_NAMESPACE, lease).execute();
-    } catch (ApiException e) {
-      lease = null;
-      if (e.getCode() == 404) {
-        leaseGone();
-      } else if (e.getCode() != 409) {
-        log.warn("node {}: lease renewal failed: HTTP {} {}", settings.nodeName(), e.getCode(), body(e));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      lease = null;
-      log.warn("node {}: lease renewal failed", settings.nodeName(), e);
+  /** The API server took a status of ours; {@code first} for the one of a registration. */
+  private void accepted(V1Node patched, boolean first) {
+    boolean overridden = lastSeen != null && !"True".equals(readyStatus(lastSeen)) && readyShown;
+    boolean recovered = statusFailing || overridden;
+    statusFailing = false;
+    lastSeen = patched;
+    if (readyShown) {
+      reportedReady.complete(null);
+    }
+    if (recovered && !first) {
+      log.info("node {}: heartbeat accepted again; re-asserting pod statuses", settings.nodeName());
+      heartbeatAccepted.run();
     }
   }
 
-  /** The Lease disappeared: the garbage collector removes it when the Node was deleted. */
-  private void leaseGone() {
-    try {
-      if (readNode() == null) {
-        nodeGone();
-        return;
+  /** The Node as the watch shows it: someone else's changes to our conditions are corrected. Node thread. */
+  void nodeSeen(V1Node node) {
+    String uid = node.getMetadata().getUid();
+    if (nodeUid == null || !nodeUid.equals(uid)) {
+      // registered again by someone else (or by us, just before this event): make it ours
+      log.info("node {} appeared with UID {}; bringing our part of it up to date", settings.nodeName(), uid);
+      lastSeen = node;
+      if (register()) {
+        lease.forgetVanished();
+        renewSoon();
       }
-      createLease();
-    } catch (ApiException e) {
-      log.warn("node {}: re-creating the lease failed: HTTP {} {}", settings.nodeName(), e.getCode(), body(e));
+      return;
+    }
+    lastSeen = node;
+    String difference = foreignChange(node);
+    if (difference != null) {
+      log.info("node {}: {} was changed from outside; correcting it", settings.nodeName(), difference);
+      updateStatus();
+    }
+  }
+
+  /** The first of our conditions that the Node shows otherwise than we would write it, or {@code null}. */
+  private String foreignChange(V1Node node) {
+    List<V1NodeCondition> shown = node.getStatus() == null || node.getStatus().getConditions() == null
+        ? List.of() : node.getStatus().getConditions();
+    for (V1NodeCondition ours : NodeTemplate.conditions(now(), now(), notReady())) {
+      V1NodeCondition theirs = shown.stream().filter(c -> ours.getType().equals(c.getType())).findFirst().orElse(null);
+      if (theirs == null || !Objects.equals(ours.getStatus(), theirs.getStatus())
+          || !Objects.equals(ours.getReason(), theirs.getReason())
+          || !Objects.equals(ours.getMessage(), theirs.getMessage())) {
+        return "condition " + ours.getType() + (theirs == null ? " (missing)" : "=" + theirs.getStatus());
+      }
+    }
+    return null;
+  }
+
+  /** The watch saw the Node deleted. Node thread. */
+  void nodeDeleted(V1Node gone) {
+    if (nodeUid != null && nodeUid.equals(gone.getMetadata().getUid())) {
+      nodeGone();
+    }
+  }
+
+  /** Renews the Lease. Lease thread. */
+  void renewLease() {
+    String uid = nodeUid;
+    if (uid == null) {
+      return;
+    }
+    try {
+      switch (lease.renew(uid)) {
+        case RENEWED -> {
+          if (leaseFailing) {
+            leaseFailing = false;
+            post(() -> heartbeatAccepted.run());
+          }
+        }
+        case VANISHED -> post(this::leaseVanished);
+        case FAILED -> leaseFailing = true;
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The Lease was deleted from outside: with its Node (then register again), or alone (create it). */
+  void leaseVanished() {
+    try {
+      Optional<V1Node> node = nodes.read(settings.nodeName());
+      if (node.isEmpty() || !node.get().getMetadata().getUid().equals(nodeUid)) {
+        if (nodeUid != null) {
+          nodeGone();
+        } else {
+          node.ifPresent(this::nodeSeen);
+        }
+        return;
+      }
+      lease.forgetVanished();
+      renewSoon();
+    } catch (ApiException e) {
+      log.warn("node {}: cannot read the Node after its Lease vanished: {}", settings.nodeName(), ApiErrors.describe(e));
+      thread.schedule(this::leaseVanished, settings.leaseRenewInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
   private void nodeGone() {
+    nodeUid = null;
+    lastSeen = null;
+    lease.forgetVanished();
     if (!settings.recreateDeletedNode()) {
+      problem = "the Node was deleted from outside and recreateDeletedNode is off";
       log.warn("node {} was deleted from outside; not registering it again (recreateDeletedNode is off)",
           settings.nodeName());
       return;
     }
     log.warn("node {} was deleted from outside; registering it again", settings.nodeName());
+    registerAgain();
+  }
+
+  private void registerAgain() {
     if (register()) {
-      renewLease();
+      renewSoon();
+      return;
     }
+    thread.schedule(this::registerAgain, registerBackoffMillis, TimeUnit.MILLISECONDS);
+    registerBackoffMillis = Math.min(registerBackoffMillis * 2, MAX_REGISTER_BACKOFF_MILLIS);
   }
 
-  private V1Lease readLease() throws ApiException {
-    try {
-      return coordination.readNamespacedLease(settings.nodeName(), LEASE_NAMESPACE).execute();
-    } catch (ApiException e) {
-      if (e.getCode() == 404) {
-        return null;
-      }
-      throw e;
+  /** The UID of the Node this controller keeps, or {@code null} while there is none. */
+  String nodeUid() {
+    return nodeUid;
+  }
+
+  private static String readyStatus(V1Node node) {
+    if (node.getStatus() == null || node.getStatus().getConditions() == null) {
+      return null;
     }
+    return node.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()))
+        .map(V1NodeCondition::getStatus).findFirst().orElse(null);
   }
 
-  private void createLease() throws ApiException, InterruptedException {
-    V1Lease fresh = new V1Lease()
-        .metadata(new V1ObjectMeta().name(settings.nodeName()).namespace(LEASE_NAMESPACE)
-            .ownerReferences(List.of(owner())))
-        .spec(leaseSpec());
-    writes.acquire();
-    try {
-      lease = coordination.createNamespacedLease(LEASE_NAMESPACE, fresh).execute();
-    } catch (ApiException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-      lease = null; // created meanwhile: renew it next time
-    }
+  private OffsetDateTime now() {
+    return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
   }
 
-  private V1OwnerReference owner() {
-    return new V1OwnerReference().apiVersion("v1").kind("Node").name(settings.nodeName()).uid(nodeUid);
-  }
-
-  private V1LeaseSpec leaseSpec() {
-    return new V1LeaseSpec()
-        .holderIdentity(settings.nodeName())
-        .leaseDurationSeconds((int) settings.leaseDuration().toSeconds())
-        .renewTime(OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS));
-  }
-
-  private static OffsetDateTime now() {
-    return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
-  }
-
-  private static String body(ApiException e) {
-    return e.getResponseBody() == null ? String.valueOf(e.getMessage()) : e.getResponseBody();
-  }
-
-  /** Stops the heartbeats; the Node, its Lease and the pods stay. */
+  /** Stops the heartbeats and the watch; the Node, its Lease and the pods stay. */
   @Override
   public void close() {
-    thread.shutdownNow();
+    if (watch != null) {
+      watch.close();
+    }
+    for (ExecutorService executor : List.of(thread, leaseThread, pingThread, pingCalls)) {
+      executor.shutdownNow();
+    }
     try {
       thread.awaitTermination(5, TimeUnit.SECONDS);
+      leaseThread.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

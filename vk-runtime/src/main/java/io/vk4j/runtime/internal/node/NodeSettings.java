@@ -19,6 +19,7 @@ public record NodeSettings(
     Duration leaseRenewInterval,
     Duration statusUpdatePeriod,
     Duration pingInterval,
+    Duration pingTimeout,
     boolean recreateDeletedNode,
     String internalIp,
     String operatingSystem,

@@ -111,10 +111,20 @@ final class NodeTemplate {
     return taints;
   }
 
-  /** The conditions a healthy virtual node reports; Ready has been true since {@code readySince}. */
-  static List<V1NodeCondition> healthyConditions(OffsetDateTime now, OffsetDateTime readySince) {
+  /** The condition types the runtime owns on its Node. */
+  static final List<String> CONDITION_TYPES =
+      List.of("Ready", "MemoryPressure", "DiskPressure", "PIDPressure", "NetworkUnavailable");
+
+  /**
+   * The conditions the node reports: Ready unless {@code notReady} says why not (true or false since
+   * {@code readySince}), and no pressure.
+   */
+  static List<V1NodeCondition> conditions(OffsetDateTime now, OffsetDateTime readySince, String notReady) {
+    V1NodeCondition ready = notReady == null
+        ? condition("Ready", "True", "KubeletReady", "vk4j virtual kubelet is ready", now, readySince)
+        : condition("Ready", "False", "KubeletNotReady", notReady, now, readySince);
     return List.of(
-        condition("Ready", "True", "KubeletReady", "vk4j virtual kubelet is ready", now, readySince),
+        ready,
         condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "the provider has sufficient memory", now, readySince),
         condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "the provider has no disk pressure", now, readySince),
         condition("PIDPressure", "False", "KubeletHasSufficientPID", "the provider has sufficient PIDs", now, readySince),

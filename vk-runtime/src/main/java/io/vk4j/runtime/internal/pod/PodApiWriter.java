@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The runtime's only writes of pods: the status subresource, and the final delete. */
-final class PodApiWriter {
+final class PodApiWriter implements PodStatusWriter {
   private static final Logger log = LoggerFactory.getLogger(PodApiWriter.class);
 
   private final CoreV1Api core;
@@ -25,11 +25,11 @@ final class PodApiWriter {
   }
 
   /**
-   * Replaces the status of {@code pod} (this UID only) by a PUT of the status subresource, which
-   * costs the API server less than a patch; on a conflict the pod is read again once. Returns the
-   * pod as written, or empty when the pod is gone or was replaced by a successor of the same name.
+   * A PUT of the status subresource, which costs the API server less than a patch; on a conflict
+   * the pod is read again once.
    */
-  Optional<V1Pod> writeStatus(V1Pod pod, V1PodStatus status) throws ApiException, InterruptedException {
+  @Override
+  public Optional<V1Pod> writeStatus(V1Pod pod, V1PodStatus status) throws ApiException, InterruptedException {
     V1Pod current = pod;
     for (int attempt = 1; ; attempt++) {
       // a shallow copy: the cached pod is shared and must not change
@@ -72,8 +72,8 @@ final class PodApiWriter {
     }
   }
 
-  /** Removes {@code pod} (this UID only) from the API server at once; gone already is fine. */
-  void delete(V1Pod pod) throws ApiException, InterruptedException {
+  @Override
+  public void delete(V1Pod pod) throws ApiException, InterruptedException {
     writes.acquire();
     // the raw response: the API server answers with a Pod or a Status, and either means done
     okhttp3.Call call = core.deleteNamespacedPod(pod.getMetadata().getName(), pod.getMetadata().getNamespace())

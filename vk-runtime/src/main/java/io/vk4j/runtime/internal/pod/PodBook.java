@@ -14,7 +14,7 @@ final class PodBook {
   private final Map<String, Map<String, V1Pod>> tombstones = new ConcurrentHashMap<>();
 
   PodRecord recordOf(V1Pod pod) {
-    return records.computeIfAbsent(Pods.uid(pod), PodRecord::new);
+    return records.computeIfAbsent(Pods.uid(pod), uid -> new PodRecord());
   }
 
   PodRecord record(String uid) {

@@ -1,27 +1,33 @@
 package io.vk4j.runtime.internal.pod;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.vk4j.api.ContainerRef;
 import io.vk4j.api.NotFoundException;
 import io.vk4j.api.PodEventRecorder;
 import io.vk4j.api.PodNotifier;
 import io.vk4j.api.PodStatusListener;
 import io.vk4j.api.Provider;
 import io.vk4j.api.ProviderException;
+import io.vk4j.runtime.internal.client.ApiListWatch;
 import io.vk4j.runtime.internal.env.EnvResolver;
 import io.vk4j.runtime.internal.queue.TokenBucket;
-import io.vk4j.runtime.internal.queue.WorkQueue;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +38,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>At start-up, once the watch cache is complete (never on a partial view), pods the provider
  * already runs are adopted, and provider pods with no pod in the API server are deleted; only then
- * do the workers start.
+ * do the workers start. While the provider cannot list its pods, every pod bound meanwhile gets an
+ * Event saying why it waits.
  */
 public final class PodController implements PodStatusListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PodController.class);
+  private static final Duration SYNC_POLL = Duration.ofMillis(50);
+  private static final Duration LISTING_RETRY = Duration.ofSeconds(2);
 
   /**
    * @param workers how many pods are reconciled at once
@@ -45,9 +54,10 @@ public final class PodController implements PodStatusListener, AutoCloseable {
    * @param retryMaxDelay the cap of a failing pod's retry delay
    * @param progressStatusDelay how long a Pending status waits before it is written, in case
    *     Running follows (saves a write per pod)
+   * @param providerCallTimeout how long a provider call may run before its thread is interrupted
    */
   public record Settings(int workers, Duration fullResyncPeriod, Duration statusPollPeriod,
-      Duration retryBaseDelay, Duration retryMaxDelay, Duration progressStatusDelay) {
+      Duration retryBaseDelay, Duration retryMaxDelay, Duration progressStatusDelay, Duration providerCallTimeout) {
     public Settings {
       if (workers < 1) {
         throw new IllegalArgumentException("workers must be >= 1");
@@ -57,32 +67,45 @@ public final class PodController implements PodStatusListener, AutoCloseable {
 
   private final String nodeName;
   private final Provider provider;
+  private final PodEventRecorder events;
   private final Settings settings;
   private final PodBook book = new PodBook();
-  private final PodWatcher watcher;
+  private final PodCache cache;
   private final PodReconciler reconciler;
+  private final ProviderCalls calls;
   private final ScheduledExecutorService timer;
+  private final ThreadFactory workerThreads;
   private final WorkQueue<String> queue;
   private final List<Thread> workers = new ArrayList<>();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
+  /** UIDs of pods told that the node is not ready yet. */
+  private final Set<String> toldNotReady = ConcurrentHashMap.newKeySet();
   private volatile String startupProblem = "waiting for the pod cache to sync";
   private volatile boolean closed;
 
-  public PodController(String nodeName, String providerName, ApiClient client, Provider provider,
-      EnvResolver env, PodEventRecorder events, TokenBucket writes, Settings settings) {
+  /** The pod controller of a node on a real API server. */
+  public static PodController create(String nodeName, String providerName, ApiClient client, Provider provider,
+      EnvResolver env, PodEventRecorder events, TokenBucket writes, Settings settings, Clock clock) {
+    return new PodController(nodeName, providerName, provider, env, events,
+        new WatchedPods(nodeName, ApiListWatch.podsOn(client, nodeName)), new PodApiWriter(client, writes),
+        settings, clock);
+  }
+
+  PodController(String nodeName, String providerName, Provider provider, EnvResolver env, PodEventRecorder events,
+      PodCache cache, PodStatusWriter writer, Settings settings, Clock clock) {
     this.nodeName = nodeName;
     this.provider = provider;
+    this.events = events;
     this.settings = settings;
-    AtomicInteger timers = new AtomicInteger();
-    this.timer = Executors.newScheduledThreadPool(1, r -> {
-      Thread t = new Thread(r, nodeName + "-pod-timer-" + timers.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.cache = cache;
+    // two threads: one may run the start-up sweep while the other enforces provider call deadlines
+    this.timer = Executors.newScheduledThreadPool(2,
+        new ThreadFactoryBuilder().setNameFormat(nodeName + "-pod-timer-%d").setDaemon(true).build());
+    this.workerThreads = new ThreadFactoryBuilder().setNameFormat(nodeName + "-pod-worker-%d").setDaemon(true).build();
     this.queue = new WorkQueue<>(timer, settings.retryBaseDelay(), settings.retryMaxDelay(), new TokenBucket(10, 100));
-    this.watcher = new PodWatcher(client, nodeName, new WatchHandler());
-    this.reconciler = new PodReconciler(provider, providerName, env, events, new PodApiWriter(client, writes),
-        watcher, book, settings.progressStatusDelay(), settings.statusPollPeriod());
+    this.calls = new ProviderCalls(timer, settings.providerCallTimeout());
+    this.reconciler = new PodReconciler(provider, providerName, env, events, writer, cache, book, calls, clock,
+        settings.progressStatusDelay(), settings.statusPollPeriod());
   }
 
   /** Starts watching; adoption, the orphan sweep and the workers follow once the cache synced. */
@@ -90,7 +113,7 @@ public final class PodController implements PodStatusListener, AutoCloseable {
     if (provider instanceof PodNotifier notifier) {
       notifier.notifyPods(this);
     }
-    watcher.start();
+    cache.start(new CacheHandler());
     timer.execute(this::startUp);
   }
 
@@ -106,9 +129,49 @@ public final class PodController implements PodStatusListener, AutoCloseable {
 
   /** The pods bound to this node, as last seen; shared objects, not to be modified. */
   public List<V1Pod> pods() {
-    return List.copyOf(watcher.pods());
+    return List.copyOf(cache.pods());
   }
 
+  /**
+   * Reconciles every pod soon, as a kubelet does on its next sync after its node's heartbeat is
+   * accepted again: statuses others wrote meanwhile (the node lifecycle controller marks pods not
+   * ready) are corrected; pods whose status is right cost no write.
+   */
+  public void resyncAll() {
+    cache.pods().forEach(p -> queue.add(Pods.key(p)));
+  }
+
+  /**
+   * The kubelet's rule for {@code kubectl logs --previous}: a container that never terminated has no
+   * previous instance, whatever the provider would return.
+   *
+   * @throws NotFoundException saying so, in the kubelet's words
+   */
+  public void requirePreviousInstance(ContainerRef ref) throws NotFoundException {
+    V1Pod pod = cache.get(ref.namespace() + "/" + ref.podName());
+    if (pod == null || pod.getStatus() == null) {
+      return; // not known here: the provider decides
+    }
+    List<V1ContainerStatus> statuses = new ArrayList<>();
+    if (pod.getStatus().getContainerStatuses() != null) {
+      statuses.addAll(pod.getStatus().getContainerStatuses());
+    }
+    if (pod.getStatus().getInitContainerStatuses() != null) {
+      statuses.addAll(pod.getStatus().getInitContainerStatuses());
+    }
+    for (V1ContainerStatus status : statuses) {
+      if (status.getName().equals(ref.containerName())) {
+        boolean restarted = status.getRestartCount() != null && status.getRestartCount() > 0;
+        boolean terminatedBefore = status.getLastState() != null && status.getLastState().getTerminated() != null;
+        if (!restarted && !terminatedBefore) {
+          throw new NotFoundException("previous terminated container \"" + ref.containerName() + "\" in pod \""
+              + ref.podName() + "\" not found");
+        }
+      }
+    }
+  }
+
+  /** Signals that a pod's status changed: its key is queued and a worker reads it with getPod. */
   @Override
   public void podStatusChanged(V1Pod pod) {
     if (pod != null && pod.getMetadata() != null && pod.getMetadata().getName() != null) {
@@ -120,8 +183,8 @@ public final class PodController implements PodStatusListener, AutoCloseable {
     if (closed) {
       return;
     }
-    if (!watcher.synced()) {
-      timer.schedule(this::startUp, 50, TimeUnit.MILLISECONDS);
+    if (!cache.synced()) {
+      timer.schedule(this::startUp, SYNC_POLL.toMillis(), TimeUnit.MILLISECONDS);
       return;
     }
     try {
@@ -129,37 +192,48 @@ public final class PodController implements PodStatusListener, AutoCloseable {
     } catch (ProviderException | RuntimeException e) {
       startupProblem = "listing the provider's pods failed: " + e.getMessage();
       log.warn("node {}: {}; retrying", nodeName, startupProblem);
-      timer.schedule(this::startUp, 2, TimeUnit.SECONDS);
+      tellWaitingPods();
+      timer.schedule(this::startUp, LISTING_RETRY.toMillis(), TimeUnit.MILLISECONDS);
       return;
     }
-    for (int i = 1; i <= settings.workers(); i++) {
-      Thread worker = new Thread(this::work, nodeName + "-pod-worker-" + i);
-      worker.setDaemon(true);
+    for (int i = 0; i < settings.workers(); i++) {
+      Thread worker = workerThreads.newThread(this::work);
       workers.add(worker);
       worker.start();
     }
-    watcher.pods().forEach(p -> queue.add(Pods.key(p)));
+    resyncAll();
     long resync = settings.fullResyncPeriod().toMillis();
-    timer.scheduleAtFixedRate(() -> watcher.pods().forEach(p -> queue.add(Pods.key(p))),
-        resync, resync, TimeUnit.MILLISECONDS);
+    timer.scheduleAtFixedRate(this::resyncAll, resync, resync, TimeUnit.MILLISECONDS);
     if (!(provider instanceof PodNotifier)) {
       long poll = settings.statusPollPeriod().toMillis();
-      timer.scheduleAtFixedRate(() -> watcher.pods().stream().filter(p -> !Pods.isTerminal(p))
+      timer.scheduleAtFixedRate(() -> cache.pods().stream().filter(p -> !Pods.isTerminal(p))
           .forEach(p -> queue.add(Pods.key(p))), poll, poll, TimeUnit.MILLISECONDS);
     }
     startupProblem = null;
+    toldNotReady.clear();
     ready.complete(null);
+  }
+
+  /** An Event on each pod bound while the node cannot run anything yet, saying why it waits. */
+  private void tellWaitingPods() {
+    for (V1Pod pod : cache.pods()) {
+      if (!Pods.isTerminal(pod) && pod.getMetadata().getDeletionTimestamp() == null
+          && toldNotReady.add(Pods.uid(pod))) {
+        events.warning(pod, "NodeNotReady", "Virtual node " + nodeName + " is not ready: " + startupProblem
+            + "; the pod starts once the node is ready");
+      }
+    }
   }
 
   /** Adopts the provider's pods that the API server binds here; deletes the others. */
   private void sweep() throws ProviderException {
     Map<String, V1Pod> inApi = new HashMap<>();
-    for (V1Pod pod : watcher.pods()) {
+    for (V1Pod pod : cache.pods()) {
       inApi.put(Pods.uid(pod), pod);
     }
     int adopted = 0;
     int orphans = 0;
-    for (V1Pod running : provider.listPods()) {
+    for (V1Pod running : calls.call("listPods", provider::listPods)) {
       V1Pod pod = inApi.get(Pods.uid(running));
       if (pod != null) {
         PodRecord record = book.recordOf(pod);
@@ -172,7 +246,10 @@ public final class PodController implements PodStatusListener, AutoCloseable {
       log.info("node {}: deleting pod {} ({}) from the provider: it has no pod in the API server",
           nodeName, Pods.key(running), Pods.uid(running));
       try {
-        provider.deletePod(running);
+        calls.run("deletePod of orphan " + Pods.key(running), () -> {
+          provider.deletePod(running);
+          return null;
+        });
       } catch (NotFoundException e) {
         // gone already
       } catch (ProviderException | RuntimeException e) {
@@ -215,7 +292,7 @@ public final class PodController implements PodStatusListener, AutoCloseable {
     }
   }
 
-  private final class WatchHandler implements PodWatcher.Handler {
+  private final class CacheHandler implements PodCache.Handler {
     @Override
     public void upserted(V1Pod old, V1Pod pod) {
       if (old == null || relevantChange(old, pod)) {
@@ -230,9 +307,14 @@ public final class PodController implements PodStatusListener, AutoCloseable {
     }
   }
 
+  /**
+   * A change the runtime acts on: deletion, the parts of the spec the provider has, and a status
+   * that someone else wrote (it is reconciled with the provider's at once, not at the next resync).
+   */
   private static boolean relevantChange(V1Pod old, V1Pod pod) {
     return !Objects.equals(old.getMetadata().getDeletionTimestamp(), pod.getMetadata().getDeletionTimestamp())
-        || SpecFingerprint.of(old) != SpecFingerprint.of(pod);
+        || SpecFingerprint.of(old) != SpecFingerprint.of(pod)
+        || !PodStatuses.same(old.getStatus(), pod.getStatus());
   }
 
   /** Stops the workers and the watch; pods keep running in the provider and stay in the API server. */
@@ -240,7 +322,7 @@ public final class PodController implements PodStatusListener, AutoCloseable {
   public void close() {
     closed = true;
     queue.shutDown();
-    watcher.close();
+    cache.close();
     timer.shutdownNow();
     for (Thread worker : workers) {
       try {

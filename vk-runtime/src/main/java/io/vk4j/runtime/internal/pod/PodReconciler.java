@@ -1,6 +1,7 @@
 package io.vk4j.runtime.internal.pod;
 
 import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodStatus;
 import io.vk4j.api.InvalidInputException;
@@ -9,10 +10,15 @@ import io.vk4j.api.PodEventRecorder;
 import io.vk4j.api.Provider;
 import io.vk4j.api.ProviderException;
 import io.vk4j.api.RetryableException;
+import io.vk4j.runtime.internal.client.ApiErrors;
 import io.vk4j.runtime.internal.env.EnvResolution;
 import io.vk4j.runtime.internal.env.EnvResolver;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -21,30 +27,41 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings one pod key to its desired state: the provider runs exactly the pods the API server binds
  * to this node (by UID), pods being deleted are stopped and then removed, and the API server shows
- * the provider's status. Called by one worker at a time per key.
+ * the provider's status, with the container Events a kubelet records. Called by one worker at a
+ * time per key.
  */
 final class PodReconciler {
   private static final Logger log = LoggerFactory.getLogger(PodReconciler.class);
+  private static final Duration DELETE_RECHECK = Duration.ofSeconds(5);
 
   private final Provider provider;
   private final String providerName;
   private final EnvResolver env;
   private final PodEventRecorder events;
-  private final PodApiWriter writer;
-  private final PodWatcher watcher;
+  private final PodStatusWriter writer;
+  private final PodCache cache;
   private final PodBook book;
+  private final ProviderCalls calls;
+  private final Clock clock;
   private final Duration progressDelay;
   private final Duration vanishGrace;
 
+  /**
+   * @param progressDelay how long a Pending status waits before it is written, in case Running follows
+   * @param vanishGrace how long a pod may be missing from the provider before it is reported Failed
+   */
   PodReconciler(Provider provider, String providerName, EnvResolver env, PodEventRecorder events,
-      PodApiWriter writer, PodWatcher watcher, PodBook book, Duration progressDelay, Duration vanishGrace) {
+      PodStatusWriter writer, PodCache cache, PodBook book, ProviderCalls calls, Clock clock,
+      Duration progressDelay, Duration vanishGrace) {
     this.provider = provider;
     this.providerName = providerName;
     this.env = env;
     this.events = events;
     this.writer = writer;
-    this.watcher = watcher;
+    this.cache = cache;
     this.book = book;
+    this.calls = calls;
+    this.clock = clock;
     this.progressDelay = progressDelay;
     this.vanishGrace = vanishGrace;
   }
@@ -54,7 +71,7 @@ final class PodReconciler {
     if (predecessors != Outcome.DONE) {
       return predecessors;
     }
-    V1Pod pod = watcher.get(key);
+    V1Pod pod = cache.get(key);
     if (pod == null) {
       return Outcome.DONE;
     }
@@ -83,8 +100,7 @@ final class PodReconciler {
       }
       return syncStatus(pod, record);
     } catch (ApiException e) {
-      log.warn("pod {}: API server request failed: HTTP {} {}", key, e.getCode(),
-          e.getResponseBody() == null ? e.getMessage() : e.getResponseBody());
+      log.warn("pod {}: API server request failed: {}", key, ApiErrors.describe(e));
       return Outcome.retry();
     }
   }
@@ -101,7 +117,10 @@ final class PodReconciler {
       boolean inProvider = record == null || (record.created && !record.deleted);
       if (inProvider) {
         try {
-          provider.deletePod(Pods.copy(pod));
+          calls.run("deletePod of " + key, () -> {
+            provider.deletePod(Pods.copy(pod));
+            return null;
+          });
         } catch (NotFoundException e) {
           // gone already
         } catch (ProviderException | RuntimeException e) {
@@ -121,6 +140,8 @@ final class PodReconciler {
     EnvResolution resolution;
     try {
       resolution = env.resolve(resolved);
+    } catch (InvalidInputException e) {
+      return rejected(pod, record, spec, "Provider " + providerName + " cannot run the pod: " + e.getMessage(), e);
     } catch (ProviderException e) {
       return failedAttempt(pod, "ProviderCreateFailed", e);
     }
@@ -137,13 +158,12 @@ final class PodReconciler {
       return Outcome.retry();
     }
     try {
-      provider.createPod(resolved);
+      calls.run("createPod of " + Pods.key(pod), () -> {
+        provider.createPod(resolved);
+        return null;
+      });
     } catch (InvalidInputException e) {
-      events.warning(pod, "ProviderCreateFailed", "Provider " + providerName + " cannot run the pod: " + e.getMessage());
-      record.rejected = true;
-      record.rejectedSpecHash = spec;
-      writeProblem(pod, "Failed", e.reason(), e.getMessage(), 1);
-      return Outcome.DONE;
+      return rejected(pod, record, spec, "Provider " + providerName + " cannot run the pod: " + e.getMessage(), e);
     } catch (ProviderException | RuntimeException e) {
       return failedAttempt(pod, "ProviderCreateFailed", e);
     }
@@ -154,7 +174,17 @@ final class PodReconciler {
     return null;
   }
 
-  private Outcome update(V1Pod pod, PodRecord record, int spec) throws ApiException, InterruptedException {
+  /** The pod can never run as specified: Failed with the reason, not retried until its spec changes. */
+  private Outcome rejected(V1Pod pod, PodRecord record, int spec, String message, InvalidInputException e)
+      throws ApiException, InterruptedException {
+    events.warning(pod, "ProviderCreateFailed", message);
+    record.rejected = true;
+    record.rejectedSpecHash = spec;
+    writeProblem(pod, "Failed", e.reason(), e.getMessage(), 1);
+    return Outcome.DONE;
+  }
+
+  private Outcome update(V1Pod pod, PodRecord record, int spec) throws InterruptedException {
     V1Pod resolved = Pods.copy(pod);
     try {
       EnvResolution resolution = env.resolve(resolved);
@@ -163,8 +193,12 @@ final class PodReconciler {
         events.warning(pod, resolution.failure().get().reason(), resolution.failure().get().message());
         return Outcome.retry();
       }
-      provider.updatePod(resolved);
+      calls.run("updatePod of " + Pods.key(pod), () -> {
+        provider.updatePod(resolved);
+        return null;
+      });
     } catch (InvalidInputException e) {
+      // the pod keeps running as it is; the change is not retried until the spec changes again
       events.warning(pod, "ProviderUpdateFailed", "Provider " + providerName + " cannot apply the change: "
           + e.getMessage());
       record.rejected = true;
@@ -186,11 +220,16 @@ final class PodReconciler {
       return Outcome.DONE; // the API server is removing it; its watch event follows
     }
     OffsetDateTime deadline = pod.getMetadata().getDeletionTimestamp();
-    boolean graceOver = !OffsetDateTime.now().isBefore(deadline);
+    OffsetDateTime now = now();
+    boolean graceOver = !now.isBefore(deadline);
     if (record.created && !record.deleted) {
       try {
-        provider.deletePod(Pods.copy(pod));
+        calls.run("deletePod of " + Pods.key(pod), () -> {
+          provider.deletePod(Pods.copy(pod));
+          return null;
+        });
         record.deleted = true;
+        recordKilling(pod);
       } catch (NotFoundException e) {
         record.deleted = true;
       } catch (ProviderException | RuntimeException e) {
@@ -215,8 +254,20 @@ final class PodReconciler {
       record.removalSent = true;
       return Outcome.DONE;
     }
-    Duration left = Duration.between(OffsetDateTime.now(), deadline);
-    return Outcome.recheck(left.compareTo(Duration.ofSeconds(5)) < 0 ? left : Duration.ofSeconds(5));
+    Duration left = Duration.between(now, deadline);
+    return Outcome.recheck(left.compareTo(DELETE_RECHECK) < 0 ? left : DELETE_RECHECK);
+  }
+
+  /** The kubelet's Event for each container it stops. */
+  private void recordKilling(V1Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+      return;
+    }
+    for (V1ContainerStatus container : pod.getStatus().getContainerStatuses()) {
+      if (container.getState() != null && container.getState().getRunning() != null) {
+        events.normal(pod, "Killing", "Stopping container " + container.getName());
+      }
+    }
   }
 
   private Outcome syncStatus(V1Pod pod, PodRecord record) throws ApiException, InterruptedException {
@@ -242,17 +293,26 @@ final class PodReconciler {
     }
     if (PodStatuses.isProgressOnly(desired)) {
       // a Running status usually follows within moments: wait a little to write only that one
-      long now = System.nanoTime();
+      long now = clock.millis();
       if (record.progressSince == 0) {
         record.progressSince = now;
       }
       long waited = now - record.progressSince;
-      if (waited < progressDelay.toNanos()) {
-        return Outcome.recheck(Duration.ofNanos(progressDelay.toNanos() - waited));
+      if (waited < progressDelay.toMillis()) {
+        return Outcome.recheck(Duration.ofMillis(progressDelay.toMillis() - waited));
       }
     }
     record.progressSince = 0;
-    write(pod, desired);
+    List<ContainerEvents.Event> lifecycle = ContainerEvents.between(pod, pod.getStatus(), desired);
+    if (write(pod, desired)) {
+      for (ContainerEvents.Event event : lifecycle) {
+        if (event.warning()) {
+          events.warning(pod, event.reason(), event.message());
+        } else {
+          events.normal(pod, event.reason(), event.message());
+        }
+      }
+    }
     return Outcome.DONE;
   }
 
@@ -260,13 +320,13 @@ final class PodReconciler {
     if (Pods.isTerminal(pod)) {
       return Outcome.DONE;
     }
-    long now = System.nanoTime();
+    long now = clock.millis();
     if (record.missingSince == 0) {
       record.missingSince = now;
     }
     long missing = now - record.missingSince;
-    if (missing < vanishGrace.toNanos()) {
-      return Outcome.recheck(Duration.ofNanos(vanishGrace.toNanos() - missing));
+    if (missing < vanishGrace.toMillis()) {
+      return Outcome.recheck(Duration.ofMillis(vanishGrace.toMillis() - missing));
     }
     String message = "The pod is no longer known to provider " + providerName;
     events.warning(pod, "ProviderPodNotFound", message);
@@ -277,7 +337,8 @@ final class PodReconciler {
   /** The provider's pod with this UID; empty when it has none; {@code null} when it failed to say. */
   private Optional<V1Pod> providerPod(V1Pod pod) {
     try {
-      Optional<V1Pod> found = provider.getPod(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+      Optional<V1Pod> found = calls.call("getPod of " + Pods.key(pod),
+          () -> provider.getPod(pod.getMetadata().getNamespace(), pod.getMetadata().getName()));
       if (found.isPresent() && !Pods.uid(pod).equals(Pods.uid(found.get()))) {
         return Optional.empty(); // a predecessor of the same name
       }
@@ -307,7 +368,7 @@ final class PodReconciler {
 
   private void writeProblem(V1Pod pod, String phase, String reason, String message, int exitCode)
       throws ApiException, InterruptedException {
-    V1PodStatus status = PodStatuses.problem(pod, phase, reason, message, exitCode);
+    V1PodStatus status = PodStatuses.problem(pod, phase, reason, message, exitCode, now());
     if (!PodStatuses.same(status, pod.getStatus()) && !sameProblem(pod.getStatus(), status)) {
       write(pod, status);
     }
@@ -320,8 +381,15 @@ final class PodReconciler {
         && problem.getMessage().equals(current.getMessage());
   }
 
-  private void write(V1Pod pod, V1PodStatus status) throws ApiException, InterruptedException {
-    writer.writeStatus(pod, status).ifPresent(watcher::offer);
+  /** Writes the status; whether the pod (this UID) is still there to have it. */
+  private boolean write(V1Pod pod, V1PodStatus status) throws ApiException, InterruptedException {
+    Optional<V1Pod> written = writer.writeStatus(pod, status);
+    written.ifPresent(cache::offer);
+    return written.isPresent();
+  }
+
+  private OffsetDateTime now() {
+    return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
   }
 
   private static String describe(Exception e) {

@@ -5,7 +5,6 @@ package io.vk4j.runtime.internal.pod;
  * of pods stay cheap. Only the worker that holds the pod's key touches it.
  */
 final class PodRecord {
-  final String uid;
   /** The provider has the pod: created by this runtime, or adopted at start-up. */
   boolean created;
   /** The fingerprint of the spec the provider has. */
@@ -17,12 +16,8 @@ final class PodRecord {
   boolean deleted;
   /** The final delete (grace 0) was sent to the API server: the pod is going away. */
   boolean removalSent;
-  /** When the provider was first seen not to have a pod it should have (System.nanoTime), or 0. */
+  /** When the provider was first seen not to have a pod it should have (clock millis), or 0. */
   long missingSince;
-  /** When a progress-only status was first seen unwritten (System.nanoTime), or 0. */
+  /** When a progress-only status was first seen unwritten (clock millis), or 0. */
   long progressSince;
-
-  PodRecord(String uid) {
-    this.uid = uid;
-  }
 }

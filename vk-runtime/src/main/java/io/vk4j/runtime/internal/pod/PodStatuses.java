@@ -18,6 +18,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +36,10 @@ final class PodStatuses {
 
   /**
    * The status to write: the provider's phase, reason, message and container statuses; its
-   * conditions replace those of the same type; addresses, start time and QoS class come from the
-   * provider when it has them and stay as they are otherwise.
+   * conditions replace those of the same type; addresses and QoS class come from the provider when
+   * it has them and stay as they are otherwise. As a kubelet keeps them: the start time once set,
+   * and restart counts that never go down and count a container instance the provider replaced
+   * without knowing it (for example a pod it created again after it lost it).
    */
   static V1PodStatus merge(V1PodStatus api, V1PodStatus provider) {
     V1PodStatus current = api == null ? new V1PodStatus() : api;
@@ -44,8 +47,9 @@ final class PodStatuses {
     merged.setPhase(provider.getPhase() != null ? provider.getPhase() : current.getPhase());
     merged.setReason(provider.getReason());
     merged.setMessage(provider.getMessage());
-    merged.setContainerStatuses(provider.getContainerStatuses());
-    merged.setInitContainerStatuses(provider.getInitContainerStatuses());
+    merged.setContainerStatuses(mergeContainers(current.getContainerStatuses(), provider.getContainerStatuses()));
+    merged.setInitContainerStatuses(
+        mergeContainers(current.getInitContainerStatuses(), provider.getInitContainerStatuses()));
     if (provider.getHostIP() != null) {
       merged.setHostIP(provider.getHostIP());
     }
@@ -53,7 +57,7 @@ final class PodStatuses {
       merged.setPodIP(provider.getPodIP());
       merged.setPodIPs(provider.getPodIPs());
     }
-    if (provider.getStartTime() != null) {
+    if (current.getStartTime() == null) {
       merged.setStartTime(provider.getStartTime());
     }
     if (provider.getQosClass() != null) {
@@ -75,6 +79,85 @@ final class PodStatuses {
       merged.setConditions(new ArrayList<>(byType.values()));
     }
     return copy(merged);
+  }
+
+  private static List<V1ContainerStatus> mergeContainers(List<V1ContainerStatus> api, List<V1ContainerStatus> provider) {
+    if (provider == null || api == null) {
+      return provider;
+    }
+    Map<String, V1ContainerStatus> written = new HashMap<>();
+    api.forEach(s -> written.put(s.getName(), s));
+    List<V1ContainerStatus> merged = new ArrayList<>();
+    for (V1ContainerStatus reported : provider) {
+      V1ContainerStatus before = written.get(reported.getName());
+      if (before == null) {
+        merged.add(reported);
+        continue;
+      }
+      V1ContainerStatus status = copy(reported);
+      int restarts = Math.max(count(reported), count(before));
+      String shown = instance(before.getState());
+      boolean unknownToProvider = shown != null && !shown.equals(instance(reported.getState()))
+          && !shown.equals(instance(reported.getLastState()));
+      if (unknownToProvider) {
+        // the instance the API server shows ended without the provider counting it
+        restarts = Math.max(count(reported), count(before) + 1);
+        if (isEmpty(reported.getLastState())) {
+          status.setLastState(new V1ContainerState().terminated(ended(before)));
+        }
+      } else if (isEmpty(reported.getLastState()) && !isEmpty(before.getLastState())) {
+        status.setLastState(before.getLastState());
+      }
+      status.setRestartCount(restarts);
+      merged.add(status);
+    }
+    return merged;
+  }
+
+  /** The instance the API server shows, as it ended: as it was when terminated, unknown when running. */
+  private static V1ContainerStateTerminated ended(V1ContainerStatus shown) {
+    if (shown.getState().getTerminated() != null) {
+      return shown.getState().getTerminated();
+    }
+    return new V1ContainerStateTerminated().exitCode(137).reason("ContainerStatusUnknown")
+        .message("The container could not be located when the pod was created again by the provider")
+        .startedAt(shown.getState().getRunning() == null ? null : shown.getState().getRunning().getStartedAt())
+        .containerID(shown.getContainerID());
+  }
+
+  /**
+   * Which instance of a container a state describes (its start, to the second, which is all the
+   * API server keeps), or {@code null} when no instance runs or ran.
+   */
+  static String instance(V1ContainerState state) {
+    if (state == null) {
+      return null;
+    }
+    if (state.getRunning() != null) {
+      return "started " + seconds(state.getRunning().getStartedAt());
+    }
+    if (state.getTerminated() != null) {
+      V1ContainerStateTerminated terminated = state.getTerminated();
+      return terminated.getStartedAt() != null ? "started " + seconds(terminated.getStartedAt())
+          : "id " + terminated.getContainerID();
+    }
+    return null;
+  }
+
+  private static String seconds(OffsetDateTime time) {
+    return time == null ? "?" : String.valueOf(time.toEpochSecond());
+  }
+
+  private static int count(V1ContainerStatus status) {
+    return status.getRestartCount() == null ? 0 : status.getRestartCount();
+  }
+
+  private static boolean isEmpty(V1ContainerState state) {
+    return state == null || (state.getRunning() == null && state.getTerminated() == null && state.getWaiting() == null);
+  }
+
+  private static V1ContainerStatus copy(V1ContainerStatus status) {
+    return JSON.deserialize(JSON.serialize(status), V1ContainerStatus.class);
   }
 
   private static boolean sameCondition(V1PodCondition a, V1PodCondition b) {
@@ -153,27 +236,27 @@ final class PodStatuses {
    * The status of a pod the provider cannot run (yet): {@code phase} with the reason and message,
    * every container waiting (Pending) or terminated (Failed) for that reason.
    */
-  static V1PodStatus problem(V1Pod pod, String phase, String reason, String message, int exitCode) {
+  static V1PodStatus problem(V1Pod pod, String phase, String reason, String message, int exitCode,
+      OffsetDateTime now) {
     V1PodStatus status = copy(pod.getStatus() == null ? new V1PodStatus() : pod.getStatus());
     status.setPhase(phase);
     status.setReason(reason);
     status.setMessage(message);
     boolean failed = "Failed".equals(phase);
-    status.setContainerStatuses(containerStatuses(pod.getSpec().getContainers(), failed, reason, message, exitCode));
+    status.setContainerStatuses(containerStatuses(pod.getSpec().getContainers(), failed, reason, message, exitCode, now));
     if (pod.getSpec().getInitContainers() != null && !pod.getSpec().getInitContainers().isEmpty()) {
       status.setInitContainerStatuses(
-          containerStatuses(pod.getSpec().getInitContainers(), failed, reason, message, exitCode));
+          containerStatuses(pod.getSpec().getInitContainers(), failed, reason, message, exitCode, now));
     }
     if (failed) {
-      status.setConditions(markNotReady(status.getConditions(), reason, message));
+      status.setConditions(markNotReady(status.getConditions(), reason, message, now));
     }
     return status;
   }
 
   private static List<V1ContainerStatus> containerStatuses(List<V1Container> containers, boolean failed,
-      String reason, String message, int exitCode) {
+      String reason, String message, int exitCode, OffsetDateTime now) {
     List<V1ContainerStatus> statuses = new ArrayList<>();
-    OffsetDateTime now = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS);
     for (V1Container container : containers) {
       V1ContainerState state = failed
           ? new V1ContainerState().terminated(new V1ContainerStateTerminated()
@@ -190,13 +273,14 @@ final class PodStatuses {
     return statuses;
   }
 
-  private static List<V1PodCondition> markNotReady(List<V1PodCondition> conditions, String reason, String message) {
+  private static List<V1PodCondition> markNotReady(List<V1PodCondition> conditions, String reason, String message,
+      OffsetDateTime now) {
     List<V1PodCondition> out = new ArrayList<>();
     if (conditions != null) {
       for (V1PodCondition c : conditions) {
         if ((c.getType().equals("Ready") || c.getType().equals("ContainersReady")) && "True".equals(c.getStatus())) {
           out.add(new V1PodCondition().type(c.getType()).status("False").reason(reason).message(message)
-              .lastTransitionTime(OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS)));
+              .lastTransitionTime(now));
         } else {
           out.add(c);
         }

@@ -16,14 +16,6 @@ final class Pods {
     return key(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
   }
 
-  static String namespace(String key) {
-    return key.substring(0, key.indexOf('/'));
-  }
-
-  static String name(String key) {
-    return key.substring(key.indexOf('/') + 1);
-  }
-
   static String uid(V1Pod pod) {
     return pod.getMetadata() == null ? null : pod.getMetadata().getUid();
   }

@@ -13,38 +13,88 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1TokenRequestSpec;
+import io.vk4j.api.InvalidInputException;
 import io.vk4j.api.ProviderException;
 import io.vk4j.api.RetryableException;
+import io.vk4j.runtime.internal.client.ApiErrors;
 import io.vk4j.runtime.internal.env.EnvSources;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 
 /**
  * Reads Secrets, ConfigMaps, Services and tokens from the API server when a pod needs them, and
  * keeps what it read for a few seconds in small bounded caches, so that a burst of pods referring
- * to the same objects costs one request. Never watches or lists Secrets cluster-wide. Internal to
- * vk4j; providers see it as {@link io.vk4j.api.ClusterResources}.
+ * to the same objects costs one request. Absence is never kept: there is no watch that would say
+ * when the object appears, so a pod created just after its Secret sees it. Never watches or lists
+ * Secrets cluster-wide. Internal to vk4j; providers see it as {@link io.vk4j.api.ClusterResources}.
+ *
+ * <p>An RBAC denial (HTTP 403) is an {@link InvalidInputException} with reason {@code Forbidden}:
+ * retrying does not help until someone grants the permission, and the pod fails saying which.
  */
 public final class ApiClusterResources implements EnvSources {
   private static final String ROOT_CA_CONFIG_MAP = "kube-root-ca.crt";
 
-  private final CoreV1Api core;
+  /** The reads behind the caches: the seam in front of the API server. Absent on 404. */
+  interface Reads {
+    Optional<V1Secret> secret(String namespace, String name) throws ApiException;
+
+    Optional<V1ConfigMap> configMap(String namespace, String name) throws ApiException;
+
+    Optional<V1Service> service(String namespace, String name) throws ApiException;
+
+    List<V1Service> services(String namespace) throws ApiException;
+
+    AuthenticationV1TokenRequest token(String namespace, String account, AuthenticationV1TokenRequest request)
+        throws ApiException;
+  }
+
+  private final Reads reads;
   private final Cache<String, Optional<V1Secret>> secrets;
   private final Cache<String, Optional<V1ConfigMap>> configMaps;
   private final Cache<String, Optional<V1Service>> services;
   private final Cache<String, List<V1Service>> serviceLists;
 
   /**
-   * @param ttl how long a read Secret or ConfigMap (or its absence) is reused
+   * @param ttl how long a read Secret or ConfigMap is reused
    * @param serviceTtl how long Services are reused (for service link variables, which a burst of
    *     pods in one namespace all need)
    * @param maxEntries the bound of each cache
    */
-  public ApiClusterResources(ApiClient client, Duration ttl, Duration serviceTtl, int maxEntries) {
-    this.core = new CoreV1Api(client);
+  public static ApiClusterResources create(ApiClient client, Duration ttl, Duration serviceTtl, int maxEntries) {
+    CoreV1Api core = new CoreV1Api(client);
+    return new ApiClusterResources(new Reads() {
+      @Override
+      public Optional<V1Secret> secret(String namespace, String name) throws ApiException {
+        return absentOn404(() -> core.readNamespacedSecret(name, namespace).execute());
+      }
+
+      @Override
+      public Optional<V1ConfigMap> configMap(String namespace, String name) throws ApiException {
+        return absentOn404(() -> core.readNamespacedConfigMap(name, namespace).execute());
+      }
+
+      @Override
+      public Optional<V1Service> service(String namespace, String name) throws ApiException {
+        return absentOn404(() -> core.readNamespacedService(name, namespace).execute());
+      }
+
+      @Override
+      public List<V1Service> services(String namespace) throws ApiException {
+        return List.copyOf(core.listNamespacedService(namespace).execute().getItems());
+      }
+
+      @Override
+      public AuthenticationV1TokenRequest token(String namespace, String account, AuthenticationV1TokenRequest request)
+          throws ApiException {
+        return core.createNamespacedServiceAccountToken(account, namespace, request).execute();
+      }
+    }, ttl, serviceTtl, maxEntries);
+  }
+
+  ApiClusterResources(Reads reads, Duration ttl, Duration serviceTtl, int maxEntries) {
+    this.reads = reads;
     this.secrets = cache(ttl, maxEntries);
     this.configMaps = cache(ttl, maxEntries);
     this.services = cache(serviceTtl, maxEntries);
@@ -57,26 +107,26 @@ public final class ApiClusterResources implements EnvSources {
 
   @Override
   public Optional<V1Secret> secret(String namespace, String name) throws ProviderException {
-    return cached(secrets, namespace + "/" + name,
-        () -> absentOn404(() -> core.readNamespacedSecret(name, namespace).execute()), "Secret");
+    return present(secrets, namespace + "/" + name, () -> reads.secret(namespace, name), "secret");
   }
 
   @Override
   public Optional<V1ConfigMap> configMap(String namespace, String name) throws ProviderException {
-    return cached(configMaps, namespace + "/" + name,
-        () -> absentOn404(() -> core.readNamespacedConfigMap(name, namespace).execute()), "ConfigMap");
+    return present(configMaps, namespace + "/" + name, () -> reads.configMap(namespace, name), "configmap");
   }
 
   @Override
   public Optional<V1Service> service(String namespace, String name) throws ProviderException {
-    return cached(services, namespace + "/" + name,
-        () -> absentOn404(() -> core.readNamespacedService(name, namespace).execute()), "Service");
+    return present(services, namespace + "/" + name, () -> reads.service(namespace, name), "service");
   }
 
   @Override
   public List<V1Service> services(String namespace) throws ProviderException {
-    return cached(serviceLists, namespace,
-        () -> List.copyOf(core.listNamespacedService(namespace).execute().getItems()), "Service list");
+    try {
+      return serviceLists.get(namespace, () -> reads.services(namespace));
+    } catch (ExecutionException e) {
+      throw failure("list", "services in namespace " + namespace, e.getCause());
+    }
   }
 
   @Override
@@ -93,15 +143,14 @@ public final class ApiClusterResources implements EnvSources {
             .boundObjectRef(new V1BoundObjectReference()
                 .apiVersion("v1").kind("Pod").name(meta.getName()).uid(meta.getUid())));
     try {
-      AuthenticationV1TokenRequest answer =
-          core.createNamespacedServiceAccountToken(account, meta.getNamespace(), request).execute();
+      AuthenticationV1TokenRequest answer = reads.token(meta.getNamespace(), account, request);
       if (answer.getStatus() == null || answer.getStatus().getToken() == null) {
         throw new RetryableException("TokenRequestFailed", "the API server returned no token for "
             + meta.getNamespace() + "/" + account);
       }
       return answer.getStatus().getToken();
     } catch (ApiException e) {
-      throw failure("token of service account " + meta.getNamespace() + "/" + account, e);
+      throw failure("create", "serviceaccounts/token " + meta.getNamespace() + "/" + account, e);
     }
   }
 
@@ -128,21 +177,26 @@ public final class ApiClusterResources implements EnvSources {
     }
   }
 
-  private static <V> V cached(Cache<String, V> cache, String key, Callable<V> load, String what)
-      throws ProviderException {
+  /** A cached object; concurrent reads of one object share a request, and absence is not kept. */
+  private static <V> Optional<V> present(Cache<String, Optional<V>> cache, String key, Read<Optional<V>> load,
+      String kind) throws ProviderException {
     try {
-      return cache.get(key, load);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof ApiException api) {
-        throw failure(what + " " + key, api);
+      Optional<V> value = cache.get(key, load::read);
+      if (value.isEmpty()) {
+        cache.invalidate(key);
       }
-      throw new RetryableException("ApiReadFailed", "could not read " + what + " " + key + ": "
-          + e.getCause(), null, e.getCause());
+      return value;
+    } catch (ExecutionException e) {
+      throw failure("get", kind + " " + key, e.getCause());
     }
   }
 
-  private static ProviderException failure(String what, ApiException e) {
-    return new RetryableException("ApiReadFailed", "could not read " + what + ": HTTP " + e.getCode()
-        + (e.getResponseBody() == null ? " " + e.getMessage() : " " + e.getResponseBody()), null, e);
+  private static ProviderException failure(String verb, String what, Throwable cause) {
+    if (ApiErrors.code(cause) == 403) {
+      return new InvalidInputException("Forbidden", "the virtual node may not " + verb + " " + what
+          + " (" + ApiErrors.describe(cause) + "); grant its service account that permission");
+    }
+    return new RetryableException("ApiReadFailed", "could not " + verb + " " + what + ": "
+        + ApiErrors.describe(cause), null, cause);
   }
 }

@@ -27,7 +27,7 @@ class EventRecorderIT {
     V1Pod pod = core.createNamespacedPod(ns, new V1Pod().metadata(new V1ObjectMeta().name("noisy"))
         .spec(new V1PodSpec().nodeName("no-such-node").containers(List.of(new V1Container().name("c").image("x")))))
         .execute();
-    try (EventRecorder recorder = new EventRecorder(cluster.client(), "vk4j", "test-node", 100, new TokenBucket(100, 100))) {
+    try (EventRecorder recorder = EventRecorder.create(cluster.client(), "vk4j", "test-node", 100, new TokenBucket(100, 100), java.time.Clock.systemUTC())) {
       recorder.warning(pod, "ProviderCreateFailed", "backend unavailable");
       recorder.warning(pod, "ProviderCreateFailed", "backend unavailable");
       recorder.warning(pod, "ProviderCreateFailed", "backend unavailable");
@@ -57,7 +57,7 @@ class EventRecorderIT {
     V1Pod pod = core.createNamespacedPod(ns, new V1Pod().metadata(new V1ObjectMeta().name("chatty"))
         .spec(new V1PodSpec().nodeName("no-such-node").containers(List.of(new V1Container().name("c").image("x")))))
         .execute();
-    try (EventRecorder recorder = new EventRecorder(cluster.client(), "vk4j", "test-node", 100, new TokenBucket(100, 100))) {
+    try (EventRecorder recorder = EventRecorder.create(cluster.client(), "vk4j", "test-node", 100, new TokenBucket(100, 100), java.time.Clock.systemUTC())) {
       for (int i = 0; i < 40; i++) {
         recorder.normal(pod, "Step", "step " + i);
       }

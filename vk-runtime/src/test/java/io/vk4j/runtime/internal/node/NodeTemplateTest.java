@@ -18,7 +18,7 @@ class NodeTemplateTest {
 
   private static NodeSettings settings(Optional<NodeSettings.Taint> taint) {
     return new NodeSettings("vk-1", "fake", taint, Duration.ofSeconds(40), Duration.ofSeconds(10),
-        Duration.ofMinutes(1), Duration.ofSeconds(10), true, "10.1.1.1", "linux", 10250, "1.0");
+        Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofSeconds(5), true, "10.1.1.1", "linux", 10250, "1.0");
   }
 
   private static Provider provider() {
@@ -77,7 +77,7 @@ class NodeTemplateTest {
   @Test
   void healthyConditionsCoverEveryKubeletCondition() {
     var now = java.time.OffsetDateTime.now();
-    assertThat(NodeTemplate.healthyConditions(now, now)).extracting(c -> c.getType() + "=" + c.getStatus())
+    assertThat(NodeTemplate.conditions(now, now, null)).extracting(c -> c.getType() + "=" + c.getStatus())
         .containsExactlyInAnyOrder("Ready=True", "MemoryPressure=False", "DiskPressure=False",
             "PIDPressure=False", "NetworkUnavailable=False");
   }

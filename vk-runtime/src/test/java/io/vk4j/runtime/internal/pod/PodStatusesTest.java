@@ -66,13 +66,13 @@ class PodStatusesTest {
     V1Pod pod = new V1Pod().metadata(new V1ObjectMeta().name("p").namespace("ns").uid("u"))
         .spec(new V1PodSpec().containers(List.of(new V1Container().name("a").image("x"), new V1Container().name("b"))))
         .status(apiStatus());
-    V1PodStatus pending = PodStatuses.problem(pod, "Pending", "CreateContainerConfigError", "secret \"s\" not found", 0);
+    V1PodStatus pending = PodStatuses.problem(pod, "Pending", "CreateContainerConfigError", "secret \"s\" not found", 0, T0);
     assertThat(pending.getReason()).isEqualTo("CreateContainerConfigError");
     assertThat(pending.getContainerStatuses()).allSatisfy(s ->
         assertThat(s.getState().getWaiting().getReason()).isEqualTo("CreateContainerConfigError"));
     assertThat(PodStatuses.isProgressOnly(pending)).isFalse();
 
-    V1PodStatus failed = PodStatuses.problem(pod, "Failed", "InvalidVolume", "bad", 1);
+    V1PodStatus failed = PodStatuses.problem(pod, "Failed", "InvalidVolume", "bad", 1, T0);
     assertThat(failed.getPhase()).isEqualTo("Failed");
     assertThat(failed.getContainerStatuses()).allSatisfy(s ->
         assertThat(s.getState().getTerminated().getExitCode()).isEqualTo(1));

@@ -26,7 +26,7 @@ class ApiClusterResourcesIT {
   void readsSecretsConfigMapsTokensAndTheRootCaOnDemand(TestCluster cluster) throws Exception {
     CoreV1Api core = cluster.core();
     String ns = cluster.createNamespace("resources");
-    ApiClusterResources resources = new ApiClusterResources(cluster.client(), Duration.ofMillis(1), Duration.ofMillis(1), 16);
+    ApiClusterResources resources = ApiClusterResources.create(cluster.client(), Duration.ofMillis(1), Duration.ofMillis(1), 16);
     assertThat(resources.secret(ns, "db")).isEmpty();
     core.createNamespacedSecret(ns, new V1Secret().metadata(new V1ObjectMeta().name("db"))
         .stringData(Map.of("password", "hunter2"))).execute();

@@ -1,5 +1,6 @@
-package io.vk4j.runtime.internal.queue;
+package io.vk4j.runtime.internal.pod;
 
+import io.vk4j.runtime.internal.queue.TokenBucket;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  *       and by an overall token bucket, whichever is longer.
  * </ul>
  */
-public final class WorkQueue<K> {
+final class WorkQueue<K> {
   private final ScheduledExecutorService timer;
   private final Duration baseDelay;
   private final Duration maxDelay;
@@ -42,7 +43,7 @@ public final class WorkQueue<K> {
    * @param maxDelay the cap of a key's retry delay
    * @param overall limits the rate of all rate-limited adds together
    */
-  public WorkQueue(ScheduledExecutorService timer, Duration baseDelay, Duration maxDelay, TokenBucket overall) {
+  WorkQueue(ScheduledExecutorService timer, Duration baseDelay, Duration maxDelay, TokenBucket overall) {
     this.timer = timer;
     this.baseDelay = baseDelay;
     this.maxDelay = maxDelay;
@@ -50,7 +51,7 @@ public final class WorkQueue<K> {
   }
 
   /** Queues {@code key} now, unless it is queued already. */
-  public void add(K key) {
+  void add(K key) {
     synchronized (lock) {
       if (shutDown || !dirty.add(key)) {
         return;
@@ -63,7 +64,7 @@ public final class WorkQueue<K> {
   }
 
   /** Queues {@code key} after {@code delay}; an earlier pending delayed add of the key wins. */
-  public void addAfter(K key, Duration delay) {
+  void addAfter(K key, Duration delay) {
     if (delay.isZero() || delay.isNegative()) {
       add(key);
       return;
@@ -94,12 +95,12 @@ public final class WorkQueue<K> {
   }
 
   /** Queues {@code key} after its backoff, counting one more failure of it. */
-  public void addRateLimited(K key) {
+  void addRateLimited(K key) {
     addRateLimited(key, Duration.ZERO);
   }
 
   /** Like {@link #addRateLimited(Object)}, but no sooner than {@code atLeast}. */
-  public void addRateLimited(K key, Duration atLeast) {
+  void addRateLimited(K key, Duration atLeast) {
     Duration backoff;
     synchronized (lock) {
       int failed = failures.merge(key, 1, Integer::sum) - 1;
@@ -122,14 +123,14 @@ public final class WorkQueue<K> {
   }
 
   /** Resets the backoff of {@code key} after it was processed successfully. */
-  public void forget(K key) {
+  void forget(K key) {
     synchronized (lock) {
       failures.remove(key);
     }
   }
 
   /** How many times {@code key} failed since it was last forgotten. */
-  public int failures(K key) {
+  int failures(K key) {
     synchronized (lock) {
       return failures.getOrDefault(key, 0);
     }
@@ -139,7 +140,7 @@ public final class WorkQueue<K> {
    * Waits for a key and marks it being processed; the caller must call {@link #done} with it.
    * Returns {@code null} once the queue is shut down.
    */
-  public K take() throws InterruptedException {
+  K take() throws InterruptedException {
     synchronized (lock) {
       while (ready.isEmpty() && !shutDown) {
         lock.wait();
@@ -157,7 +158,7 @@ public final class WorkQueue<K> {
   }
 
   /** Ends the processing of {@code key}; queues it again when it was added meanwhile. */
-  public void done(K key) {
+  void done(K key) {
     synchronized (lock) {
       processing.remove(key);
       if (dirty.contains(key) && !shutDown) {
@@ -168,14 +169,14 @@ public final class WorkQueue<K> {
   }
 
   /** Keys queued and not yet taken. */
-  public int size() {
+  int size() {
     synchronized (lock) {
       return ready.size();
     }
   }
 
   /** Wakes every waiting worker with {@code null}; later adds are ignored. */
-  public void shutDown() {
+  void shutDown() {
     synchronized (lock) {
       shutDown = true;
       lock.notifyAll();

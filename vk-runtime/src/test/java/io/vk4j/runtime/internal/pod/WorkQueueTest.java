@@ -1,8 +1,9 @@
-package io.vk4j.runtime.internal.queue;
+package io.vk4j.runtime.internal.pod;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vk4j.runtime.internal.queue.TokenBucket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
