@@ -67,14 +67,6 @@ final class TestProvider implements Provider, PodNotifier {
   }
 
   @Override
-  public Optional<V1PodStatus> getPodStatus(String namespace, String name) throws ProviderException {
-    if (lost.contains(namespace + "/" + name)) {
-      return Optional.empty();
-    }
-    return fake.getPodStatus(namespace, name);
-  }
-
-  @Override
   public List<V1Pod> listPods() throws ProviderException {
     return fake.listPods().stream()
         .filter(p -> !lost.contains(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()))

@@ -235,12 +235,6 @@ public final class FakeProvider
   }
 
   @Override
-  public Optional<V1PodStatus> getPodStatus(String namespace, String name) {
-    PodSimulation simulation = pods.get(key(namespace, name));
-    return simulation == null ? Optional.empty() : Optional.of(simulation.status());
-  }
-
-  @Override
   public List<V1Pod> listPods() {
     List<V1Pod> list = new ArrayList<>(pods.size());
     for (PodSimulation simulation : pods.values()) {

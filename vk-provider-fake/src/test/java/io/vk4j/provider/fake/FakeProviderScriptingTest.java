@@ -201,7 +201,7 @@ class FakeProviderScriptingTest {
     provider.deletePod(ConformancePods.markedForDeletion(hanging, 30));
 
     awaitLast(normal, s -> "Succeeded".equals(s.getPhase()), "phase Succeeded");
-    assertThat(provider.getPodStatus(ns(hanging), name(hanging))).map(V1PodStatus::getPhase).contains("Running");
+    assertThat(provider.getPod(ns(hanging), name(hanging)).map(V1Pod::getStatus)).map(V1PodStatus::getPhase).contains("Running");
   }
 
   @Test
@@ -215,7 +215,7 @@ class FakeProviderScriptingTest {
     try (FakeProvider patient = new FakeProvider(FakeProviderOptions.builder().startDelay(Duration.ofHours(1)).build())) {
       V1Pod quick = Pods.pod(FakeAnnotations.START_DELAY, "0s");
       patient.createPod(ConformancePods.copy(quick));
-      await().atMost(WAIT).until(() -> "Running".equals(patient.getPodStatus(ns(quick), name(quick)).orElseThrow().getPhase()));
+      await().atMost(WAIT).until(() -> "Running".equals(patient.getPod(ns(quick), name(quick)).map(V1Pod::getStatus).orElseThrow().getPhase()));
     }
   }
 

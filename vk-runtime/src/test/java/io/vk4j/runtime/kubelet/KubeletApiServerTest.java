@@ -349,7 +349,6 @@ class KubeletApiServerTest {
       return Optional.empty();
     }
 
-    @Override
     public Optional<V1PodStatus> getPodStatus(String namespace, String name) {
       return Optional.empty();
     }

@@ -38,7 +38,7 @@ final class ContainerEvents {
         events.add(new Event(false, "Started", "Started container " + name));
       }
       String waiting = waitingReason(now.getState());
-      boolean newlyWaiting = !Objects.equals(waiting, then == null ? null : waitingReason(then.getState()))
+      boolean newlyWaiting = then == null || !Objects.equals(waiting, waitingReason(then.getState()))
           || !Objects.equals(now.getRestartCount(), then.getRestartCount());
       if (waiting == null || !newlyWaiting) {
         continue;

@@ -29,9 +29,6 @@ class NodeTemplateTest {
       @Override public Optional<io.kubernetes.client.openapi.models.V1Pod> getPod(String ns, String name) {
         return Optional.empty();
       }
-      @Override public Optional<io.kubernetes.client.openapi.models.V1PodStatus> getPodStatus(String ns, String n) {
-        return Optional.empty();
-      }
       @Override public List<io.kubernetes.client.openapi.models.V1Pod> listPods() throws ProviderException {
         return List.of();
       }
