@@ -218,7 +218,8 @@ public final class NodeController implements NodeChangeListener, AutoCloseable {
     watch.start();
   }
 
-  private void pingOnce() {
+  /** One ping of the provider. Ping thread. */
+  void pingOnce() {
     try {
       ping.ping();
     } catch (InterruptedException e) {
