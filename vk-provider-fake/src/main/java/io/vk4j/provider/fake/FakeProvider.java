@@ -19,6 +19,7 @@ import io.vk4j.api.ContainerRef;
 import io.vk4j.api.InvalidInputException;
 import io.vk4j.api.NotFoundException;
 import io.vk4j.api.PodContainers;
+import io.vk4j.api.PodEventRecorder;
 import io.vk4j.api.PodNotifier;
 import io.vk4j.api.PodStats;
 import io.vk4j.api.PodStatsSource;
@@ -71,6 +72,7 @@ public final class FakeProvider
   /** Retryable create failures still to come, per pod UID, for {@link FakeAnnotations#FAIL_CREATE_TIMES}. */
   private final Map<String, Integer> failuresLeft = new ConcurrentHashMap<>();
   private final AtomicInteger active = new AtomicInteger();
+  private final PodEventRecorder events;
   private volatile PodStatusListener listener = pod -> { };
   private volatile boolean closed;
   private volatile boolean reachable = true;
@@ -80,7 +82,19 @@ public final class FakeProvider
   }
 
   public FakeProvider(FakeProviderOptions options) {
+    this(options, new PodEventRecorder() {
+      @Override
+      public void normal(V1Pod pod, String reason, String message) {}
+
+      @Override
+      public void warning(V1Pod pod, String reason, String message) {}
+    });
+  }
+
+  /** A provider that records the Events a kubelet would about its containers' images ({@code Pulled}). */
+  public FakeProvider(FakeProviderOptions options, PodEventRecorder events) {
     this.options = options;
+    this.events = events;
     this.ipPool = IpPool.parse(options.podCidr());
     this.random = new Random(options.seed());
     this.ownsScheduler = options.scheduler().isEmpty();
@@ -403,6 +417,11 @@ public final class FakeProvider
     } catch (RejectedExecutionException e) {
       return null; // closing
     }
+  }
+
+  /** The Event a kubelet records before it starts a container whose image it has. */
+  void imagePresent(V1Pod pod, String image) {
+    events.normal(pod, "Pulled", "Container image \"" + image + "\" already present on machine");
   }
 
   void notifyStatus(V1Pod pod) {

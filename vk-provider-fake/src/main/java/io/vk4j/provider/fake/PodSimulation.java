@@ -142,6 +142,7 @@ final class PodSimulation {
   }
 
   private void startContainer(ContainerSimulation container, boolean restart) {
+    provider.imagePresent(pod, container.image());
     int capacity = provider.options().logLinesPerContainer();
     if (restart) {
       container.restart(provider.now(), provider.instant(), capacity, script.logLines());

@@ -56,6 +56,30 @@ class FakeProviderLifecycleTest {
     provider.close();
   }
 
+  @Test
+  void eachContainerStartIsPrecededByThePulledEventOfItsImage() throws Exception {
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    FakeProvider recording = new FakeProvider(FakeProviderOptions.builder().startDelay(Duration.ZERO).build(),
+        new io.vk4j.api.PodEventRecorder() {
+          @Override
+          public void normal(V1Pod pod, String reason, String message) {
+            events.add(reason + ": " + message);
+          }
+
+          @Override
+          public void warning(V1Pod pod, String reason, String message) {
+            events.add("Warning " + reason + ": " + message);
+          }
+        });
+    try {
+      recording.createPod(ConformancePods.pod());
+      await().atMost(WAIT).until(() -> !events.isEmpty());
+      assertThat(events).containsExactly("Pulled: Container image \"busybox:1.36\" already present on machine");
+    } finally {
+      recording.close();
+    }
+  }
+
   private void awaitPhase(V1Pod pod, String phase) {
     await().atMost(WAIT).untilAsserted(() ->
         assertThat(provider.getPod(ns(pod), name(pod)).map(V1Pod::getStatus)).map(V1PodStatus::getPhase).contains(phase));
