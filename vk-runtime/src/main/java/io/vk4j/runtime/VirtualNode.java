@@ -164,6 +164,7 @@ public final class VirtualNode implements AutoCloseable {
         runtimeVersion()), CLOCK, podController::startupProblem);
     nodeController = node[0];
     nodeController.onHeartbeatAccepted(podController::resyncAll);
+    podController.onStartupProblemChanged(nodeController::podsProblemChanged);
     nodeController.start();
     // pods are acted on once the node is registered (the provider has described it by then); the
     // node reports Ready once they can run

@@ -223,6 +223,38 @@ class NodeIT {
   }
 
   @Test
+  void aNodeWhoseProviderCannotListIsNotReadyAndPodsBoundMeanwhileSayWhy() throws Exception {
+    String otherName = cluster.uniqueName("vk-node-unlisted");
+    FakeProvider otherFake = new FakeProvider();
+    TestProvider unlisted = new TestProvider(otherFake);
+    unlisted.listFails = true;
+    try (VirtualNode other = VirtualNode.builder().nodeName(otherName).apiClient(client)
+        .provider("fake", context -> unlisted).options(TestNodes.fastOptions().build()).build()) {
+      other.start();
+      // the status heartbeat of these tests is 5 s: the reason reaches the Node before that
+      await().atMost(Duration.ofSeconds(4)).untilAsserted(() -> assertThat(core.readNode(otherName).execute()
+          .getStatus().getConditions()).filteredOn(c -> c.getType().equals("Ready")).singleElement()
+          .satisfies(c -> {
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getMessage()).isEqualTo("the pods cannot run yet: listing the provider's pods failed: the test"
+                + " switched listing off");
+          }));
+      core.createNamespacedPod(ns, TestNodes.pod(ns, "early", otherName)).execute();
+      await().atMost(WAIT).until(() -> core.listNamespacedEvent(ns).fieldSelector("involvedObject.name=early")
+          .execute().getItems().stream().anyMatch(e -> "NodeNotReady".equals(e.getReason())));
+      assertThat(other.isReady()).isFalse();
+
+      unlisted.listFails = false;
+      other.awaitReady(WAIT);
+      assertThat(condition(core.readNode(otherName).execute(), "Ready")).isEqualTo("True");
+      await().atMost(WAIT).until(() -> "Running".equals(phase(core, ns, "early")));
+    } finally {
+      otherFake.close();
+      TestNodes.deleteNode(core, otherName);
+    }
+  }
+
+  @Test
   void twoVirtualNodesInOneJvmDoNotInterfere() throws Exception {
     String otherName = cluster.uniqueName("vk-node-b");
     FakeProvider otherFake = new FakeProvider();

@@ -168,6 +168,11 @@ public final class NodeController implements NodeChangeListener, AutoCloseable {
     post(this::readinessChanged);
   }
 
+  /** Why the pods cannot run yet changed: the Node's Ready message says so at once. */
+  public void podsProblemChanged() {
+    post(this::readinessChanged);
+  }
+
   /** What keeps the node from being registered or Ready, or {@code null}. */
   public String problem() {
     return problem;

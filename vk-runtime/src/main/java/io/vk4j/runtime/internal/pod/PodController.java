@@ -81,6 +81,7 @@ public final class PodController implements PodStatusListener, AutoCloseable {
   /** UIDs of pods told that the node is not ready yet. */
   private final Set<String> toldNotReady = ConcurrentHashMap.newKeySet();
   private volatile String startupProblem = "waiting for the pod cache to sync";
+  private volatile Runnable startupProblemChanged = () -> {};
   private volatile boolean closed;
 
   /** The pod controller of a node on a real API server. */
@@ -120,6 +121,11 @@ public final class PodController implements PodStatusListener, AutoCloseable {
   /** Completes when the cache has synced, the start-up sweep is done and the workers run. */
   public CompletableFuture<Void> ready() {
     return ready;
+  }
+
+  /** Runs {@code listener} whenever {@link #startupProblem()} changes before ready; set before start. */
+  public void onStartupProblemChanged(Runnable listener) {
+    this.startupProblemChanged = listener;
   }
 
   /** What start-up is waiting for, while it is not ready. */
@@ -190,7 +196,11 @@ public final class PodController implements PodStatusListener, AutoCloseable {
     try {
       sweep();
     } catch (ProviderException | RuntimeException e) {
-      startupProblem = "listing the provider's pods failed: " + e.getMessage();
+      String problem = "listing the provider's pods failed: " + e.getMessage();
+      if (!problem.equals(startupProblem)) {
+        startupProblem = problem;
+        startupProblemChanged.run();
+      }
       log.warn("node {}: {}; retrying", nodeName, startupProblem);
       tellWaitingPods();
       timer.schedule(this::startUp, LISTING_RETRY.toMillis(), TimeUnit.MILLISECONDS);
