@@ -7,6 +7,7 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.util.Optional;
 import javax.net.ssl.SSLException;
 
 /** API server failures in words, for logs, Events and pod statuses. Internal to vk4j. */
@@ -43,6 +44,24 @@ public final class ApiErrors {
       root = root.getCause();
     }
     return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
+  /** A request to the API server. */
+  @FunctionalInterface
+  public interface Request<T> {
+    T send() throws ApiException;
+  }
+
+  /** The answer of a read, or empty when the API server has no such object (404). */
+  public static <T> Optional<T> absentOn404(Request<T> read) throws ApiException {
+    try {
+      return Optional.of(read.send());
+    } catch (ApiException e) {
+      if (e.getCode() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
   }
 
   /** The HTTP status, or 0 when no answer came. */

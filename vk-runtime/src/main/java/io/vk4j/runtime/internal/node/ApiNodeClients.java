@@ -10,6 +10,7 @@ import io.kubernetes.client.openapi.apis.VersionApi;
 import io.kubernetes.client.openapi.models.V1Lease;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.util.PatchUtils;
+import io.vk4j.runtime.internal.client.ApiErrors;
 import io.vk4j.runtime.internal.queue.TokenBucket;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -37,7 +38,7 @@ final class ApiNodeClients {
 
       @Override
       public Optional<V1Node> read(String name) throws ApiException {
-        return absentOn404(() -> core.readNode(name).execute());
+        return ApiErrors.absentOn404(() -> core.readNode(name).execute());
       }
 
       @Override
@@ -68,7 +69,7 @@ final class ApiNodeClients {
     return new LeaseClient() {
       @Override
       public Optional<V1Lease> read(String name) throws ApiException {
-        return absentOn404(() -> coordination.readNamespacedLease(name, LEASE_NAMESPACE).execute());
+        return ApiErrors.absentOn404(() -> coordination.readNamespacedLease(name, LEASE_NAMESPACE).execute());
       }
 
       @Override
@@ -88,18 +89,4 @@ final class ApiNodeClients {
     };
   }
 
-  private interface Read<T> {
-    T read() throws ApiException;
-  }
-
-  private static <T> Optional<T> absentOn404(Read<T> read) throws ApiException {
-    try {
-      return Optional.of(read.read());
-    } catch (ApiException e) {
-      if (e.getCode() == 404) {
-        return Optional.empty();
-      }
-      throw e;
-    }
-  }
 }

@@ -145,13 +145,7 @@ final class PodReconciler {
     } catch (ProviderException e) {
       return failedAttempt(pod, "ProviderCreateFailed", e);
     }
-    for (EnvResolution.Event event : resolution.events()) {
-      if (event.warning()) {
-        events.warning(pod, event.reason(), event.message());
-      } else {
-        events.normal(pod, event.reason(), event.message());
-      }
-    }
+    resolution.events().forEach(e -> record(pod, e.warning(), e.reason(), e.message()));
     if (resolution.failure().isPresent()) {
       EnvResolution.Failure failure = resolution.failure().get();
       writeProblem(pod, "Pending", failure.reason(), failure.message(), 0);
@@ -305,13 +299,7 @@ final class PodReconciler {
     record.progressSince = 0;
     List<ContainerEvents.Event> lifecycle = ContainerEvents.between(pod, pod.getStatus(), desired);
     if (write(pod, desired)) {
-      for (ContainerEvents.Event event : lifecycle) {
-        if (event.warning()) {
-          events.warning(pod, event.reason(), event.message());
-        } else {
-          events.normal(pod, event.reason(), event.message());
-        }
-      }
+      lifecycle.forEach(e -> record(pod, e.warning(), e.reason(), e.message()));
     }
     return Outcome.DONE;
   }
@@ -386,6 +374,14 @@ final class PodReconciler {
     Optional<V1Pod> written = writer.writeStatus(pod, status);
     written.ifPresent(cache::offer);
     return written.isPresent();
+  }
+
+  private void record(V1Pod pod, boolean warning, String reason, String message) {
+    if (warning) {
+      events.warning(pod, reason, message);
+    } else {
+      events.normal(pod, reason, message);
+    }
   }
 
   private OffsetDateTime now() {

@@ -67,17 +67,17 @@ public final class ApiClusterResources implements EnvSources {
     return new ApiClusterResources(new Reads() {
       @Override
       public Optional<V1Secret> secret(String namespace, String name) throws ApiException {
-        return absentOn404(() -> core.readNamespacedSecret(name, namespace).execute());
+        return ApiErrors.absentOn404(() -> core.readNamespacedSecret(name, namespace).execute());
       }
 
       @Override
       public Optional<V1ConfigMap> configMap(String namespace, String name) throws ApiException {
-        return absentOn404(() -> core.readNamespacedConfigMap(name, namespace).execute());
+        return ApiErrors.absentOn404(() -> core.readNamespacedConfigMap(name, namespace).execute());
       }
 
       @Override
       public Optional<V1Service> service(String namespace, String name) throws ApiException {
-        return absentOn404(() -> core.readNamespacedService(name, namespace).execute());
+        return ApiErrors.absentOn404(() -> core.readNamespacedService(name, namespace).execute());
       }
 
       @Override
@@ -162,26 +162,12 @@ public final class ApiClusterResources implements EnvSources {
         .filter(ca -> !ca.isBlank());
   }
 
-  private interface Read<T> {
-    T read() throws ApiException;
-  }
-
-  private static <T> Optional<T> absentOn404(Read<T> read) throws ApiException {
-    try {
-      return Optional.of(read.read());
-    } catch (ApiException e) {
-      if (e.getCode() == 404) {
-        return Optional.empty();
-      }
-      throw e;
-    }
-  }
 
   /** A cached object; concurrent reads of one object share a request, and absence is not kept. */
-  private static <V> Optional<V> present(Cache<String, Optional<V>> cache, String key, Read<Optional<V>> load,
-      String kind) throws ProviderException {
+  private static <V> Optional<V> present(Cache<String, Optional<V>> cache, String key,
+      ApiErrors.Request<Optional<V>> load, String kind) throws ProviderException {
     try {
-      Optional<V> value = cache.get(key, load::read);
+      Optional<V> value = cache.get(key, load::send);
       if (value.isEmpty()) {
         cache.invalidate(key);
       }

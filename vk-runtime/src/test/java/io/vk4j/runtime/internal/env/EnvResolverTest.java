@@ -18,57 +18,16 @@ import io.kubernetes.client.openapi.models.V1ResourceFieldSelector;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1SecretEnvSource;
 import io.kubernetes.client.openapi.models.V1SecretKeySelector;
-import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServicePort;
 import io.vk4j.api.PodEnvironment;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class EnvResolverTest {
-
-  /** The cluster objects env resolution reads, in memory. */
-  static final class InMemorySources implements EnvSources {
-    final Map<String, V1Secret> secrets = new HashMap<>();
-    final Map<String, V1ConfigMap> configMaps = new HashMap<>();
-    final Map<String, List<V1Service>> services = new HashMap<>();
-
-    @Override
-    public Optional<V1Secret> secret(String namespace, String name) {
-      return Optional.ofNullable(secrets.get(namespace + "/" + name));
-    }
-
-    @Override
-    public Optional<V1ConfigMap> configMap(String namespace, String name) {
-      return Optional.ofNullable(configMaps.get(namespace + "/" + name));
-    }
-
-    @Override
-    public String serviceAccountToken(V1Pod pod, List<String> audiences, Duration expiration) {
-      return "token";
-    }
-
-    @Override
-    public Optional<String> rootCaCertificate(String namespace) {
-      return Optional.empty();
-    }
-
-    @Override
-    public List<V1Service> services(String namespace) {
-      return services.getOrDefault(namespace, List.of());
-    }
-
-    @Override
-    public Optional<V1Service> service(String namespace, String name) {
-      return services(namespace).stream().filter(s -> s.getMetadata().getName().equals(name)).findFirst();
-    }
-  }
 
   private final InMemorySources sources = new InMemorySources();
   private final EnvResolver resolver = new EnvResolver(sources,

@@ -5,15 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1Node;
-import io.kubernetes.client.openapi.models.V1Pod;
-import io.vk4j.api.Provider;
-import io.vk4j.api.RetryableException;
 import io.vk4j.runtime.internal.client.ListWatch;
 import io.vk4j.testkit.time.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -29,32 +25,7 @@ class NodeControllerTest {
   private final FakeNodeApi api = new FakeNodeApi();
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T09:00:00Z"));
   private final AtomicInteger heartbeatsAccepted = new AtomicInteger();
-  private volatile String cpu = "8";
-  private volatile boolean pingFails;
-
-  private final Provider provider = new Provider() {
-    @Override
-    public void configureNode(V1Node node) {
-      node.getStatus().setCapacity(Map.of("cpu", Quantity.fromString(cpu), "pods", Quantity.fromString("100")));
-    }
-
-    @Override
-    public void ping() throws RetryableException {
-      if (pingFails) {
-        throw new RetryableException("BackendDown", "backend unreachable");
-      }
-    }
-
-    @Override public void createPod(V1Pod pod) {}
-    @Override public void updatePod(V1Pod pod) {}
-    @Override public void deletePod(V1Pod pod) {}
-    @Override public Optional<V1Pod> getPod(String namespace, String name) {
-      return Optional.empty();
-    }
-    @Override public List<V1Pod> listPods() {
-      return List.of();
-    }
-  };
+  private final NodeTestProvider provider = new NodeTestProvider();
 
   private NodeController controller = controller(true);
 
@@ -179,7 +150,7 @@ class NodeControllerTest {
   @Test
   void aProviderThatSignalsAChangeIsAskedForItsPartAgain() {
     readyNode();
-    cpu = "16";
+    provider.cpu = "16";
 
     controller.nodeChanged(); // what the provider calls: the controller is its NodeChangeListener
 
@@ -190,7 +161,7 @@ class NodeControllerTest {
   @Test
   void aFailingPingMakesTheNodeNotReadyWhileTheLeaseKeepsBeingRenewed() throws Exception {
     readyNode();
-    pingFails = true;
+    provider.ping = NodeTestProvider.Ping.FAILS;
 
     controller.pingOnce();
 
@@ -200,7 +171,7 @@ class NodeControllerTest {
     controller.renewLease();
     assertThat(api.renewals.get()).isGreaterThan(renewals);
 
-    pingFails = false;
+    provider.ping = NodeTestProvider.Ping.ANSWERS;
     controller.pingOnce();
     await().atMost(WAIT).until(() -> api.ready().startsWith("True/"));
   }

@@ -14,6 +14,7 @@ import io.vk4j.api.InvalidInputException;
 import io.vk4j.api.ProviderException;
 import io.vk4j.api.RetryableException;
 import io.vk4j.runtime.internal.env.EnvResolver;
+import io.vk4j.runtime.internal.env.InMemorySources;
 import io.vk4j.testkit.time.MutableClock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -37,7 +38,7 @@ class PodReconcilerTest {
   private final RecordingWriter writer = new RecordingWriter();
   private final RecordingEvents events = new RecordingEvents();
   private final PodBook book = new PodBook();
-  private final TestPods.NoSources sources = new TestPods.NoSources();
+  private final InMemorySources sources = new InMemorySources();
   private PodReconciler reconciler = reconciler(Duration.ofSeconds(30));
 
   private PodReconciler reconciler(Duration callTimeout) {

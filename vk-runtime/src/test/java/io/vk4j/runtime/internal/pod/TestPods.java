@@ -1,6 +1,5 @@
 package io.vk4j.runtime.internal.pod;
 
-import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ContainerState;
 import io.kubernetes.client.openapi.models.V1ContainerStateRunning;
@@ -11,19 +10,14 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1PodStatus;
-import io.kubernetes.client.openapi.models.V1Secret;
-import io.kubernetes.client.openapi.models.V1Service;
-import io.vk4j.api.ProviderException;
 import io.vk4j.runtime.internal.env.EnvResolver;
-import io.vk4j.runtime.internal.env.EnvSources;
-import java.time.Duration;
+import io.vk4j.runtime.internal.env.InMemorySources;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** Pods and statuses for the pod package's unit tests. */
 final class TestPods {
@@ -74,51 +68,6 @@ final class TestPods {
 
   /** Env resolution with nothing in the cluster. */
   static EnvResolver env() {
-    return new EnvResolver(new NoSources(), Map::of);
-  }
-
-  /** A cluster without Secrets, ConfigMaps or Services, or one whose reads fail with {@code failure}. */
-  static final class NoSources implements EnvSources {
-    volatile ProviderException failure;
-
-    private void check() throws ProviderException {
-      if (failure != null) {
-        throw failure;
-      }
-    }
-
-    @Override
-    public Optional<V1Secret> secret(String namespace, String name) throws ProviderException {
-      check();
-      return Optional.empty();
-    }
-
-    @Override
-    public Optional<V1ConfigMap> configMap(String namespace, String name) throws ProviderException {
-      check();
-      return Optional.empty();
-    }
-
-    @Override
-    public String serviceAccountToken(V1Pod pod, List<String> audiences, Duration expiration) {
-      return "token";
-    }
-
-    @Override
-    public Optional<String> rootCaCertificate(String namespace) {
-      return Optional.empty();
-    }
-
-    @Override
-    public List<V1Service> services(String namespace) throws ProviderException {
-      check();
-      return List.of();
-    }
-
-    @Override
-    public Optional<V1Service> service(String namespace, String name) throws ProviderException {
-      check();
-      return Optional.empty();
-    }
+    return new EnvResolver(new InMemorySources(), Map::of);
   }
 }
