@@ -25,9 +25,12 @@ class EventRecorderIT {
     CoreV1Api core = cluster.core();
     String ns = cluster.createNamespace("events");
     V1Pod pod = core.createNamespacedPod(ns, new V1Pod().metadata(new V1ObjectMeta().name("noisy"))
-        .spec(new V1PodSpec().nodeName("no-such-node").containers(List.of(new V1Container().name("c").image("x")))))
+        // no token to mount: the namespace's token may not exist yet
+        .spec(new V1PodSpec().nodeName("no-such-node").automountServiceAccountToken(false)
+            .containers(List.of(new V1Container().name("c").image("x")))))
         .execute();
-    try (EventRecorder recorder = EventRecorder.create(cluster.client(), "vk4j", "test-node", 100, new TokenBucket(100, 100), java.time.Clock.systemUTC())) {
+    try (EventRecorder recorder = EventRecorder.create(cluster.client(), "vk4j", "test-node", 100,
+        new TokenBucket(100, 100), java.time.Clock.systemUTC())) {
       recorder.warning(pod, "ProviderCreateFailed", "backend unavailable");
       recorder.warning(pod, "ProviderCreateFailed", "backend unavailable");
       recorder.warning(pod, "ProviderCreateFailed", "backend unavailable");
@@ -55,9 +58,12 @@ class EventRecorderIT {
     CoreV1Api core = cluster.core();
     String ns = cluster.createNamespace("events-burst");
     V1Pod pod = core.createNamespacedPod(ns, new V1Pod().metadata(new V1ObjectMeta().name("chatty"))
-        .spec(new V1PodSpec().nodeName("no-such-node").containers(List.of(new V1Container().name("c").image("x")))))
+        // no token to mount: the namespace's token may not exist yet
+        .spec(new V1PodSpec().nodeName("no-such-node").automountServiceAccountToken(false)
+            .containers(List.of(new V1Container().name("c").image("x")))))
         .execute();
-    try (EventRecorder recorder = EventRecorder.create(cluster.client(), "vk4j", "test-node", 100, new TokenBucket(100, 100), java.time.Clock.systemUTC())) {
+    try (EventRecorder recorder = EventRecorder.create(cluster.client(), "vk4j", "test-node", 100,
+        new TokenBucket(100, 100), java.time.Clock.systemUTC())) {
       for (int i = 0; i < 40; i++) {
         recorder.normal(pod, "Step", "step " + i);
       }
