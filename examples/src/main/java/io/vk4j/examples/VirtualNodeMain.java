@@ -1,6 +1,7 @@
 package io.vk4j.examples;
 
 import io.kubernetes.client.openapi.ApiClient;
+import io.vk4j.api.GoDuration;
 import io.vk4j.api.ProviderFactory;
 import io.vk4j.api.Providers;
 import io.vk4j.runtime.KubeletApiOptions;
@@ -45,8 +46,6 @@ import picocli.CommandLine.Spec;
 public final class VirtualNodeMain implements Callable<Integer> {
   static final String NAME = "vk4j-virtual-node";
   private static final List<String> TAINT_EFFECTS = List.of("NoSchedule", "PreferNoSchedule", "NoExecute");
-  /** A DNS-1123 subdomain, which node names must be. */
-  private static final String NODE_NAME_PATTERN = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
 
   /** The cluster CA of the in-cluster service account, which signs the API server's kubelet client certificate in most clusters. */
   static final Path IN_CLUSTER_CA = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/ca.crt");
@@ -215,7 +214,7 @@ public final class VirtualNodeMain implements Callable<Integer> {
   /** Resolves flags, environment and defaults; a bad value is a {@link ParameterException}. */
   NodeSettings settings() {
     String name = firstNonBlank(nodeName, environment.get("VK_NODE_NAME")).orElseGet(VirtualNodeMain::hostName);
-    if (!name.matches(NODE_NAME_PATTERN) || name.length() > 253) {
+    if (!VirtualNode.isValidNodeName(name)) {
       throw usage("node name '" + name + "' is not a valid DNS-1123 subdomain (lower case letters, digits,"
           + " '-' and '.'); set --nodename or $VK_NODE_NAME");
     }
@@ -333,7 +332,7 @@ public final class VirtualNodeMain implements Callable<Integer> {
 
   private Duration duration(String flag, String value) {
     try {
-      Duration duration = GoDurations.parse(value);
+      Duration duration = GoDuration.parse(value);
       if (duration.isNegative() || duration.isZero()) {
         throw new IllegalArgumentException("must be positive: '" + value + "'");
       }

@@ -11,6 +11,11 @@
  * io.vk4j.api.ProviderFactory} registered with {@link java.util.ServiceLoader} makes the provider
  * selectable by name.
  *
+ * <p>What a provider shares with the runtime, so that each rule has one copy:
+ * {@link io.vk4j.api.PodEnvironment} (the addresses only the backend knows, and Kubernetes'
+ * {@code $(VAR)} syntax), {@link io.vk4j.api.DownwardApi} (fieldRef and resourceFieldRef values),
+ * {@link io.vk4j.api.PodContainers} and {@link io.vk4j.api.GoDuration}.
+ *
  * <p>Failures are reported with {@link io.vk4j.api.ProviderException} and its subclasses
  * {@link io.vk4j.api.NotFoundException}, {@link io.vk4j.api.InvalidInputException} and
  * {@link io.vk4j.api.RetryableException}; the runtime's reaction to each is part of the contract.

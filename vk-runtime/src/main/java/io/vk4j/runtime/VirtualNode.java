@@ -7,18 +7,19 @@ import io.vk4j.api.Provider;
 import io.vk4j.api.ProviderContext;
 import io.vk4j.api.ProviderException;
 import io.vk4j.api.ProviderFactory;
-import io.vk4j.runtime.env.EnvResolver;
-import io.vk4j.runtime.event.EventRecorder;
+import io.vk4j.runtime.internal.env.EnvResolver;
+import io.vk4j.runtime.internal.event.EventRecorder;
 import io.vk4j.runtime.internal.kubelet.KubeletApiServer;
-import io.vk4j.runtime.node.NodeController;
-import io.vk4j.runtime.node.NodeSettings;
-import io.vk4j.runtime.pod.PodController;
-import io.vk4j.runtime.queue.TokenBucket;
-import io.vk4j.runtime.resource.ApiClusterResources;
+import io.vk4j.runtime.internal.node.NodeController;
+import io.vk4j.runtime.internal.node.NodeSettings;
+import io.vk4j.runtime.internal.pod.PodController;
+import io.vk4j.runtime.internal.queue.TokenBucket;
+import io.vk4j.runtime.internal.resource.ApiClusterResources;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +55,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class VirtualNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(VirtualNode.class);
-  private static final Pattern NODE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+  private static final Clock CLOCK = Clock.systemUTC();
+  /** A DNS-1123 subdomain: dot-separated labels of lower case letters, digits and '-'. */
+  private static final Pattern NODE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
   private final String nodeName;
   private final ApiClient apiClient;
@@ -89,6 +92,11 @@ public final class VirtualNode implements AutoCloseable {
     return new Builder();
   }
 
+  /** Whether {@code name} can name a Node: a DNS-1123 subdomain of at most 253 characters. */
+  public static boolean isValidNodeName(String name) {
+    return name != null && name.length() <= 253 && NODE_NAME.matcher(name).matches();
+  }
+
   /**
    * Creates the provider and starts the node in the background: registration, heartbeats, the pod
    * watch and workers. Returns at once; see {@link #awaitReady}.
@@ -102,8 +110,8 @@ public final class VirtualNode implements AutoCloseable {
     }
     started = true;
     TokenBucket writes = new TokenBucket(options.clientQps(), options.clientBurst());
-    events = new EventRecorder(apiClient, "vk4j", nodeName, options.eventQueueCapacity(), writes);
-    ApiClusterResources resources = new ApiClusterResources(apiClient, Duration.ofSeconds(5), Duration.ofSeconds(30), 1024);
+    events = EventRecorder.create(apiClient, "vk4j", nodeName, options.eventQueueCapacity(), writes, CLOCK);
+    ApiClusterResources resources = ApiClusterResources.create(apiClient, Duration.ofSeconds(5), Duration.ofSeconds(30), 1024);
     ProviderContext.Builder context = ProviderContext.builder()
         .nodeName(nodeName)
         .configFile(providerConfig)
@@ -133,11 +141,12 @@ public final class VirtualNode implements AutoCloseable {
     // the node controller is built first: env resolution needs its allocatable resources
     NodeController[] node = new NodeController[1];
     EnvResolver env = new EnvResolver(resources, () -> node[0].allocatable());
-    podController = new PodController(nodeName, providerName, apiClient, provider, env, events, writes,
+    podController = PodController.create(nodeName, providerName, apiClient, provider, env, events, writes,
         new PodController.Settings(options.podSyncWorkers(), options.fullResyncPeriod(), options.statusPollPeriod(),
-            options.retryBaseDelay(), options.retryMaxDelay(), options.progressStatusDelay()));
+            options.retryBaseDelay(), options.retryMaxDelay(), options.progressStatusDelay(),
+            options.providerCallTimeout()), CLOCK);
     int kubeletPort = startKubeletApi();
-    node[0] = new NodeController(apiClient, provider, writes, new NodeSettings(
+    node[0] = NodeController.create(apiClient, provider, writes, new NodeSettings(
         nodeName,
         providerName,
         options.taintEnabled()
@@ -148,18 +157,27 @@ public final class VirtualNode implements AutoCloseable {
         options.leaseRenewInterval(),
         options.nodeStatusUpdatePeriod(),
         options.pingInterval(),
+        options.pingTimeout(),
         options.recreateDeletedNode(),
         options.internalIp(),
         options.operatingSystem(),
         kubeletPort,
-        runtimeVersion()));
+        runtimeVersion()), CLOCK, podController::startupProblem);
     nodeController = node[0];
+    nodeController.onHeartbeatAccepted(podController::resyncAll);
+    podController.onStartupProblemChanged(nodeController::podsProblemChanged);
     nodeController.start();
-    // pods are acted on once the node is registered (the provider has described it by then)
-    ready = nodeController.registered().thenCompose(registered -> {
-      podController.start();
-      return podController.ready();
-    });
+    // pods are acted on once the node is registered (the provider has described it by then); the
+    // node reports Ready once they can run
+    ready = nodeController.registered()
+        .thenCompose(registered -> {
+          podController.start();
+          return podController.ready();
+        })
+        .thenCompose(podsReady -> {
+          nodeController.podsReady();
+          return nodeController.reportedReady();
+        });
   }
 
   /** Starts the kubelet API when configured; returns its port, or 0. */
@@ -180,8 +198,8 @@ public final class VirtualNode implements AutoCloseable {
   }
 
   /**
-   * Waits until the Node is registered, the pod cache has synced and the start-up sweep of the
-   * provider's pods is done.
+   * Waits until the Node is registered, the pod cache has synced, the start-up sweep of the
+   * provider's pods is done and the Node reports Ready.
    *
    * @throws TimeoutException saying what is still missing
    */
@@ -346,7 +364,7 @@ public final class VirtualNode implements AutoCloseable {
 
     /** @throws IllegalArgumentException naming what is missing or invalid */
     public VirtualNode build() {
-      if (nodeName == null || !NODE_NAME.matcher(nodeName).matches()) {
+      if (!isValidNodeName(nodeName)) {
         throw new IllegalArgumentException("nodeName must be a DNS subdomain (lower case letters, digits, '-', '.'), got: "
             + nodeName);
       }

@@ -116,7 +116,7 @@ final class WebhookServer implements AutoCloseable, HttpsServer.Application {
     if (rawQuery != null) {
       Matcher param = TIMEOUT_PARAM.matcher(rawQuery);
       if (param.find()) {
-        Duration parsed = parseGoDuration(java.net.URLDecoder.decode(param.group(1), StandardCharsets.UTF_8));
+        Duration parsed = io.vk4j.api.GoDuration.tryParse(java.net.URLDecoder.decode(param.group(1), StandardCharsets.UTF_8)).orElse(null);
         if (parsed != null && !parsed.isZero()) {
           return parsed.compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT : parsed;
         }

@@ -316,7 +316,6 @@ public final class EciProvider implements Provider, PodNotifier, ContainerLogs, 
     return tracked(namespace, name).map(EciProvider::toPod);
   }
 
-  @Override
   public Optional<V1PodStatus> getPodStatus(String namespace, String name) throws ProviderException {
     return tracked(namespace, name).flatMap(TrackedPod::lastStatus);
   }

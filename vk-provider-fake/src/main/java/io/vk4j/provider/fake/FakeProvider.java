@@ -1,5 +1,6 @@
 package io.vk4j.provider.fake;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Node;
@@ -19,6 +20,8 @@ import io.vk4j.api.ContainerLogs;
 import io.vk4j.api.ContainerRef;
 import io.vk4j.api.InvalidInputException;
 import io.vk4j.api.NotFoundException;
+import io.vk4j.api.PodContainers;
+import io.vk4j.api.PodEventRecorder;
 import io.vk4j.api.PodNotifier;
 import io.vk4j.api.PodRef;
 import io.vk4j.api.PodStats;
@@ -81,6 +84,7 @@ public final class FakeProvider
   /** Retryable create failures still to come, per pod UID, for {@link FakeAnnotations#FAIL_CREATE_TIMES}. */
   private final Map<String, Integer> failuresLeft = new ConcurrentHashMap<>();
   private final AtomicInteger active = new AtomicInteger();
+  private final PodEventRecorder events;
   private volatile PodStatusListener listener = pod -> { };
   private volatile boolean closed;
   private volatile boolean reachable = true;
@@ -93,24 +97,28 @@ public final class FakeProvider
   }
 
   public FakeProvider(FakeProviderOptions options) {
+    this(options, new PodEventRecorder() {
+      @Override
+      public void normal(V1Pod pod, String reason, String message) {}
+
+      @Override
+      public void warning(V1Pod pod, String reason, String message) {}
+    });
+  }
+
+  /** A provider that records the Events a kubelet would about its containers' images ({@code Pulled}). */
+  public FakeProvider(FakeProviderOptions options, PodEventRecorder events) {
     this.options = options;
+    this.events = events;
     this.ipPool = IpPool.parse(options.podCidr());
     this.random = new Random(options.seed());
     this.ownsScheduler = options.scheduler().isEmpty();
     this.scheduler = options.scheduler().orElseGet(FakeProvider::newScheduler);
   }
 
-  public static FakeProvider create(FakeProviderOptions options) {
-    return new FakeProvider(options);
-  }
-
   private static ScheduledExecutorService newScheduler() {
-    AtomicInteger count = new AtomicInteger();
-    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2, runnable -> {
-      Thread thread = new Thread(runnable, "fake-provider-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2,
+        new ThreadFactoryBuilder().setNameFormat("fake-provider-%d").setDaemon(true).build());
     executor.setRemoveOnCancelPolicy(true);
     executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     return executor;
@@ -183,11 +191,7 @@ public final class FakeProvider
       throw new InvalidInputException("InvalidPod", "pod " + metadata.getNamespace() + "/" + metadata.getName()
           + " has no containers");
     }
-    List<V1Container> all = new ArrayList<>(pod.getSpec().getContainers());
-    if (pod.getSpec().getInitContainers() != null) {
-      all.addAll(pod.getSpec().getInitContainers());
-    }
-    for (V1Container container : all) {
+    for (V1Container container : PodContainers.all(pod)) {
       if (container.getName() == null || container.getImage() == null) {
         throw new InvalidInputException("InvalidPod", "pod " + metadata.getNamespace() + "/" + metadata.getName()
             + " has a container without name or image");
@@ -257,12 +261,6 @@ public final class FakeProvider
   public Optional<V1Pod> getPod(String namespace, String name) {
     PodSimulation simulation = pods.get(key(namespace, name));
     return simulation == null ? Optional.empty() : Optional.of(simulation.snapshot());
-  }
-
-  @Override
-  public Optional<V1PodStatus> getPodStatus(String namespace, String name) {
-    PodSimulation simulation = pods.get(key(namespace, name));
-    return simulation == null ? Optional.empty() : Optional.of(simulation.status());
   }
 
   @Override
@@ -504,6 +502,11 @@ public final class FakeProvider
     } catch (RejectedExecutionException e) {
       return null; // closing
     }
+  }
+
+  /** The Event a kubelet records before it starts a container whose image it has. */
+  void imagePresent(V1Pod pod, String image) {
+    events.normal(pod, "Pulled", "Container image \"" + image + "\" already present on machine");
   }
 
   void notifyStatus(V1Pod pod) {

@@ -1,5 +1,6 @@
 package io.vk4j.provider.fake;
 
+import io.vk4j.api.GoDuration;
 import io.vk4j.api.InvalidInputException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -66,7 +67,7 @@ record PodScript(
 
   private static Duration parse(String key, String value) throws InvalidInputException {
     try {
-      return Durations.parse(value);
+      return GoDuration.parse(value);
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException("InvalidAnnotation", "annotation " + key + ": " + e.getMessage());
     }

@@ -108,7 +108,6 @@ class TestProvider implements Provider, ContainerLogs, PodStatsSource, Container
     return Optional.empty();
   }
 
-  @Override
   public Optional<V1PodStatus> getPodStatus(String namespace, String name) {
     return Optional.empty();
   }
