@@ -14,6 +14,7 @@ import io.kubernetes.client.openapi.models.V1VolumeMount;
 import io.vk4j.api.InvalidInputException;
 import io.vk4j.api.PodEnvironment;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -34,8 +35,8 @@ final class ContainerMapper {
     out.put("Name", name);
     out.put("Image", container.getImage());
     out.put("ImagePullPolicy", container.getImagePullPolicy());
-    out.putList("Command", container.getCommand());
-    out.putList("Arg", container.getArgs());
+    out.putList("Command", forEci(container, container.getCommand()));
+    out.putList("Arg", forEci(container, container.getArgs()));
     out.put("WorkingDir", container.getWorkingDir());
     if (Boolean.TRUE.equals(container.getStdin())) {
       out.put("Stdin", true);
@@ -86,7 +87,7 @@ final class ContainerMapper {
       EciParams entry = out.child("EnvironmentVar." + index++);
       entry.put("Key", var.getName());
       if (var.getValueFrom() == null) {
-        entry.put("Value", var.getValue() == null ? "" : var.getValue());
+        entry.put("Value", var.getValue() == null ? "" : forEci(container, var.getValue()));
       } else if (PodEnvironment.isDeferred(var)) {
         // an ECI instance is its own host: its host IP is its pod IP, which ECI fills in itself
         entry.put("FieldRef.FieldPath", "status.podIP");
@@ -97,6 +98,20 @@ final class ContainerMapper {
             + var.getName() + "' still refers to a source the runtime should have resolved");
       }
     }
+  }
+
+  /**
+   * In a container with deferred variables the runtime hands over templates ({@code $} escaped as
+   * {@code $$}, references to the deferred variables left as {@code $(NAME)}). ECI fills in the
+   * deferred variables itself, so the escapes are undone here and the references passed on.
+   */
+  private static String forEci(V1Container container, String value) {
+    return PodEnvironment.hasDeferred(container) ? PodEnvironment.expand(value, Map.of()) : value;
+  }
+
+  private static List<String> forEci(V1Container container, List<String> values) {
+    return values == null || !PodEnvironment.hasDeferred(container) ? values
+        : values.stream().map(v -> PodEnvironment.expand(v, Map.of())).toList();
   }
 
   private static void mounts(V1Container container, EciParams out, Set<String> volumes) throws InvalidInputException {

@@ -19,6 +19,8 @@ import io.vk4j.api.InvalidInputException;
 import io.vk4j.api.PodContainers;
 import io.vk4j.api.ProviderException;
 import io.vk4j.api.RetryableException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -7,6 +7,8 @@ import io.kubernetes.client.openapi.models.V1Capabilities;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1EmptyDirVolumeSource;
 import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1ObjectFieldSelector;
+import io.kubernetes.client.openapi.models.V1EnvVarSource;
 import io.kubernetes.client.openapi.models.V1OwnerReference;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Probe;
@@ -90,6 +92,19 @@ class ServiceRulesMappingTest {
         .addEnvItem(new V1EnvVar().name("MAX_VALUE").value("x".repeat(256)));
     Map<String, String> p = map(pod).params();
     assertThat(p).containsEntry("Container.1.Arg.10", "a").containsEntry("Container.1.Command.1", "c".repeat(256));
+  }
+
+  @Test
+  void templatesOfAContainerWithDeferredVariablesReachEciWithTheirEscapesUndone() throws Exception {
+    V1Pod pod = job();
+    // as the runtime hands it over: POD_IP deferred, every other '$' escaped as '$$'
+    first(pod).command(List.of("echo", "$$HOME", "$(POD_IP)"))
+        .addEnvItem(new V1EnvVar().name("POD_IP").valueFrom(new V1EnvVarSource()
+            .fieldRef(new V1ObjectFieldSelector().fieldPath("status.podIP"))))
+        .addEnvItem(new V1EnvVar().name("PRICE").value("$$5 at $(POD_IP)"));
+    Map<String, String> p = map(pod).params();
+    assertThat(p).containsEntry("Container.1.Command.2", "$HOME").containsEntry("Container.1.Command.3", "$(POD_IP)")
+        .containsValue("$5 at $(POD_IP)");
   }
 
   @Test

@@ -515,11 +515,6 @@ class KubeletApiServerTest {
     }
 
     @Override
-    public Optional<V1PodStatus> getPodStatus(String namespace, String name) {
-      return Optional.empty();
-    }
-
-    @Override
     public List<V1Pod> listPods() {
       return List.of();
     }
