@@ -1,11 +1,10 @@
 package io.vk4j.runtime.internal.kubelet;
 
+import io.vk4j.testkit.net.Sockets;
 import io.vk4j.testkit.tls.TestTls;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -60,11 +59,11 @@ public final class AbuseClient {
     openers.shutdown();
     double opened = seconds(start);
     List<Socket> open = new ArrayList<>(sockets);
-    open.removeIf(AbuseClient::closedByServer);
+    open.removeIf(socket -> Sockets.closedByPeer(socket, Duration.ofMillis(1)));
     System.out.printf("OPEN %d %.2f %d%n", sockets.size(), opened, open.size());
     System.out.flush();
     while (!open.isEmpty()) {
-      open.removeIf(AbuseClient::closedByServer);
+      open.removeIf(socket -> Sockets.closedByPeer(socket, Duration.ofMillis(1)));
       TimeUnit.MILLISECONDS.sleep(100); // a poll of 1,000 sockets, not a wait on a condition
     }
     System.out.printf("CLOSED %.2f%n", seconds(start));
@@ -73,21 +72,5 @@ public final class AbuseClient {
 
   private static double seconds(long since) {
     return (System.nanoTime() - since) / 1e9;
-  }
-
-  private static boolean closedByServer(Socket socket) {
-    try {
-      socket.setSoTimeout(1);
-      InputStream in = socket.getInputStream();
-      byte[] buffer = new byte[4096];
-      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-        // whatever came before the close
-      }
-      return true;
-    } catch (SocketTimeoutException stillOpen) {
-      return false;
-    } catch (IOException reset) {
-      return true;
-    }
   }
 }

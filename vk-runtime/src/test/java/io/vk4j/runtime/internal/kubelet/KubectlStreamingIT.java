@@ -5,16 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
-import io.kubernetes.client.openapi.models.V1Container;
-import io.kubernetes.client.openapi.models.V1ObjectMeta;
-import io.kubernetes.client.openapi.models.V1Pod;
-import io.kubernetes.client.openapi.models.V1PodSpec;
-import io.kubernetes.client.openapi.models.V1Toleration;
 import io.vk4j.provider.fake.FakeAnnotations;
-import io.vk4j.provider.fake.FakeProviderFactory;
 import io.vk4j.runtime.KubeletApiOptions;
 import io.vk4j.runtime.VirtualNode;
-import io.vk4j.runtime.VirtualNodeOptions;
 import io.vk4j.server.KeyMaterial;
 import io.vk4j.testkit.cluster.Kubectl;
 import io.vk4j.testkit.cluster.KubernetesClusterExtension;
@@ -71,33 +64,14 @@ class KubectlStreamingIT {
     core = cluster.core();
     nodeName = cluster.loopbackNodeName();
     namespace = cluster.createNamespace("kubectl");
-    node = VirtualNode.builder()
-        .nodeName(nodeName)
-        .apiClient(cluster.client())
-        .providerFactory(new FakeProviderFactory())
-        .environment(Map.of("VKUBELET_POD_IP", nodeName, "VK4J_FAKE_START_DELAY", "0s"))
-        .options(VirtualNodeOptions.builder().internalIp(nodeName).kubeletApiPort(0)
-            .kubeletApi(KubeletApiOptions.builder().clientCaFile(cluster.kubeletClientCaFile()).build())
-            .build())
-        .build();
-    node.start();
-    node.awaitReady(TIMEOUT);
+    node = KubeletNodes.start(cluster, nodeName, KubeletApiOptions.builder());
     kubectl = Kubectl.of(cluster.kubeconfig()).withFlags("-n", namespace);
     pod = runningPod("app", Map.of(FakeAnnotations.PORTS, "80=http,7000=echo"), "Always");
   }
 
   private String runningPod(String prefix, Map<String, String> annotations, String restartPolicy) throws ApiException {
     String name = cluster.uniqueName(prefix);
-    core.createNamespacedPod(namespace, new V1Pod()
-        .metadata(new V1ObjectMeta().name(name).annotations(annotations))
-        .spec(new V1PodSpec()
-            .nodeName(nodeName)
-            .restartPolicy(restartPolicy)
-            .addContainersItem(new V1Container().name("app").image("busybox"))
-            .addTolerationsItem(new V1Toleration().key("virtual-kubelet.io/provider").operator("Exists"))))
-        .execute();
-    await().atMost(TIMEOUT).until(() -> "Running".equals(
-        core.readNamespacedPod(name, namespace).execute().getStatus().getPhase()));
+    KubeletNodes.runningPod(cluster, namespace, nodeName, name, annotations, restartPolicy, List.of("app"));
     return name;
   }
 

@@ -4,15 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kubernetes.client.openapi.apis.CoreV1Api;
-import io.kubernetes.client.openapi.models.V1Container;
-import io.kubernetes.client.openapi.models.V1ObjectMeta;
-import io.kubernetes.client.openapi.models.V1Pod;
-import io.kubernetes.client.openapi.models.V1PodSpec;
-import io.kubernetes.client.openapi.models.V1Toleration;
-import io.vk4j.provider.fake.FakeProviderFactory;
 import io.vk4j.runtime.KubeletApiOptions;
 import io.vk4j.runtime.VirtualNode;
-import io.vk4j.runtime.VirtualNodeOptions;
 import io.vk4j.testkit.cluster.Kubectl;
 import io.vk4j.testkit.cluster.KubernetesClusterExtension;
 import io.vk4j.testkit.cluster.TestCluster;
@@ -44,26 +37,11 @@ class KubeletAbuseIT {
     CoreV1Api core = cluster.core();
     String nodeName = cluster.loopbackNodeName();
     String namespace = cluster.createNamespace("abuse");
-    VirtualNode node = VirtualNode.builder()
-        .nodeName(nodeName)
-        .apiClient(cluster.client())
-        .providerFactory(new FakeProviderFactory())
-        .environment(Map.of("VKUBELET_POD_IP", nodeName, "VK4J_FAKE_START_DELAY", "0s"))
-        .options(VirtualNodeOptions.builder().internalIp(nodeName).kubeletApiPort(0)
-            .kubeletApi(KubeletApiOptions.builder().clientCaFile(cluster.kubeletClientCaFile())
-                .requestTimeout(REQUEST_LIMIT).idleTimeout(IDLE_LIMIT).maxConnections(4 * EACH + 100).build())
-            .build())
-        .build();
+    VirtualNode node = KubeletNodes.start(cluster, nodeName, KubeletApiOptions.builder()
+        .requestTimeout(REQUEST_LIMIT).idleTimeout(IDLE_LIMIT).maxConnections(4 * EACH + 100));
     try {
-      node.start();
-      node.awaitReady(TIMEOUT);
       String pod = cluster.uniqueName("logs");
-      core.createNamespacedPod(namespace, new V1Pod().metadata(new V1ObjectMeta().name(pod)).spec(new V1PodSpec()
-          .nodeName(nodeName)
-          .addContainersItem(new V1Container().name("app").image("busybox"))
-          .addTolerationsItem(new V1Toleration().key("virtual-kubelet.io/provider").operator("Exists")))).execute();
-      await().atMost(TIMEOUT).until(() -> "Running".equals(
-          core.readNamespacedPod(pod, namespace).execute().getStatus().getPhase()));
+      KubeletNodes.runningPod(cluster, namespace, nodeName, pod, Map.of(), "Always", List.of("app"));
       Kubectl kubectl = Kubectl.of(cluster.kubeconfig()).withFlags("-n", namespace);
       assertThat(kubectl.run("logs", pod).exitCode()).isZero();
       int port = node.kubeletApiPort().orElseThrow();
