@@ -148,6 +148,17 @@ class HttpsServerTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> server.openConnections() == 0);
   }
 
+  @Test
+  void closingTheServerEndsItsConnections() throws Exception {
+    start(ServerLimits.builder(), ServerTls.serving(new ReloadingKeyManager(serving.serving())));
+    SSLSocket idle = handshaken(TestTls.trusting(serving.ca()));
+    await().atMost(Duration.ofSeconds(30)).until(() -> server.openConnections() == 1);
+
+    server.close();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> Sockets.closedByPeer(idle, Duration.ofMillis(200)));
+  }
+
   private String get(SSLContext client) throws IOException {
     SSLSocket socket = socket(client);
     socket.setSoTimeout(30_000);
