@@ -33,9 +33,16 @@ import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.Yaml;
 import io.kubernetes.client.util.credentials.AccessTokenAuthentication;
 import io.vk4j.provider.fake.FakeProviderFactory;
+import io.vk4j.runtime.KubeletApiOptions;
 import io.vk4j.runtime.VirtualNode;
+import io.vk4j.runtime.VirtualNodeOptions;
 import io.vk4j.testkit.cluster.KubernetesClusterExtension;
 import io.vk4j.testkit.cluster.TestCluster;
+import io.vk4j.testkit.tls.TestTls;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -120,8 +127,9 @@ class DeployManifestsIT {
 
   /**
    * A virtual node whose only rights are the ClusterRole of {@code rbac.yaml} registers, heartbeats,
-   * runs a pod that reads a Secret and ConfigMaps, records Events and completes a graceful deletion,
-   * and never gets a 403.
+   * runs a pod that reads a Secret and ConfigMaps, records Events, serves its log through the API
+   * server and a bearer-token client (so it reviews tokens and access), completes a graceful
+   * deletion, and never gets a 403.
    */
   @Test
   void theClusterRoleIsEnoughForTheRuntime(TestCluster cluster) throws Exception {
@@ -172,7 +180,10 @@ class DeployManifestsIT {
           .putDataItem("mode", "demo").putDataItem("LEVEL", "debug")).execute();
 
       node = VirtualNode.builder().nodeName(nodeName).apiClient(asServiceAccount)
-          .providerFactory(new FakeProviderFactory()).environment(Map.of("VK4J_FAKE_START_DELAY", "0s")).build();
+          .providerFactory(new FakeProviderFactory()).environment(Map.of("VK4J_FAKE_START_DELAY", "0s"))
+          .options(VirtualNodeOptions.builder().kubeletApiPort(0)
+              .kubeletApi(KubeletApiOptions.builder().clientCaFile(cluster.kubeletClientCaFile()).build()).build())
+          .build();
       node.start();
       node.awaitReady(TIMEOUT);
 
@@ -192,6 +203,12 @@ class DeployManifestsIT {
           core.readNamespacedPod("app", namespace).execute().getStatus().getPhase()));
       await().atMost(TIMEOUT).until(() -> !core.listNamespacedEvent(namespace)
           .fieldSelector("involvedObject.name=app").execute().getItems().isEmpty());
+      assertThat(core.readNamespacedPodLog("app", namespace).execute()).contains("fake container app started");
+      HttpResponse<String> pods = HttpClient.newBuilder().sslContext(TestTls.trustingAnyServer(null, List.of()))
+          .build().send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + node.kubeletApiPort().orElseThrow()
+              + "/pods")).header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(pods.statusCode()).as("the node's own service account may not proxy to nodes: %s", pods.body())
+          .isEqualTo(403);
       String firstRenewal = leaseRenewTime(core, nodeName);
       await().atMost(TIMEOUT).until(() -> !leaseRenewTime(core, nodeName).equals(firstRenewal));
 
