@@ -368,16 +368,24 @@ public final class VirtualNodeMain implements Callable<Integer> {
     return name.trim().toLowerCase(Locale.ROOT);
   }
 
-  /** The exception's own message, and its causes' when they add something. */
-  private static String message(Throwable e) {
-    StringBuilder text = new StringBuilder(String.valueOf(e.getMessage() != null ? e.getMessage() : e));
+  /** The exception's own message, and its causes' when they add something; on one line. */
+  static String message(Throwable e) {
+    StringBuilder text = new StringBuilder(oneLine(e));
     for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-      String more = cause.getMessage();
+      String more = cause.getMessage() == null ? null : oneLine(cause);
       if (more != null && !text.toString().contains(more)) {
         text.append(": ").append(more);
       }
     }
     return text.toString();
+  }
+
+  /** An API failure in words, without the lines client-java adds to its message (HTTP response code: 0 ...). */
+  private static String oneLine(Throwable e) {
+    if (e instanceof io.kubernetes.client.openapi.ApiException) {
+      return io.vk4j.runtime.internal.client.ApiErrors.describe(e);
+    }
+    return String.valueOf(e.getMessage() != null ? e.getMessage() : e);
   }
 
   private static String providersFooter() {

@@ -26,6 +26,9 @@ public record NodeSettings(
     int kubeletPort,
     String runtimeVersion) {
 
+  /** The label naming the provider of a vk4j Node: which Nodes the cluster sweep of a provider may retire. */
+  public static final String PROVIDER_LABEL = "vk4j.io/provider";
+
   /** Our taint of the Node. */
   public record Taint(String key, String value, String effect) {}
 }
