@@ -183,7 +183,8 @@ public final class VirtualNode implements AutoCloseable {
         options.internalIp(),
         options.operatingSystem(),
         kubeletPort,
-        runtimeVersion()), CLOCK, podController::startupProblem);
+        runtimeVersion(),
+        NodeFate.labels(nodeName, options.statefulSetNamespace())), CLOCK, podController::startupProblem);
     nodeController = node[0];
     metrics.gauge("vk4j.node.heartbeat.age", "Time since the node's Lease was last renewed", "seconds",
         nodeController::heartbeatAgeSeconds);

@@ -173,7 +173,7 @@ public abstract class VirtualNodeOptions {
   /** How often the elected node runs the cluster sweep. */
   @Value.Default
   public Duration clusterSweepPeriod() {
-    return Duration.ofMinutes(1);
+    return Duration.ofMinutes(5);
   }
 
   /** How old a backend pod must be before the cluster sweep may delete it. */
@@ -230,6 +230,10 @@ public abstract class VirtualNodeOptions {
     }
     if (clientQps() <= 0 || clientBurst() < 1) {
       throw new IllegalArgumentException("clientQps must be > 0 and clientBurst >= 1");
+    }
+    if (abandonedNodeAge().compareTo(leaseDuration()) <= 0) {
+      throw new IllegalArgumentException("abandonedNodeAge (" + abandonedNodeAge() + ") must be longer than"
+          + " leaseDuration (" + leaseDuration() + ")");
     }
     if (clusterSweepSafetyAge().isNegative()) {
       throw new IllegalArgumentException("clusterSweepSafetyAge must not be negative");

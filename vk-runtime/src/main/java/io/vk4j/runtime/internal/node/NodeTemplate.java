@@ -92,6 +92,7 @@ final class NodeTemplate {
     labels.put("kubernetes.io/os", settings.operatingSystem());
     // which nodes the cluster sweep of this provider may retire when they are abandoned
     labels.put(NodeSettings.PROVIDER_LABEL, settings.providerName());
+    labels.putAll(settings.extraLabels());
     return labels;
   }
 

@@ -110,6 +110,14 @@ public final class ApiSweepApi implements SweepApi {
   }
 
   @Override
+  public void cordon(V1Node node) throws ApiException {
+    acquire();
+    io.kubernetes.client.util.PatchUtils.patch(V1Node.class, () -> core.patchNode(node.getMetadata().getName(),
+        new io.kubernetes.client.custom.V1Patch("{\"spec\":{\"unschedulable\":true}}")).buildCall(null),
+        io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, core.getApiClient());
+  }
+
+  @Override
   public void deleteNode(V1Node node) throws ApiException {
     acquire();
     send(core.deleteNode(node.getMetadata().getName())

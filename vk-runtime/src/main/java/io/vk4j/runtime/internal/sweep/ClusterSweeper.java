@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>A node of this provider whose Lease has not been renewed for {@code abandonedAfter} and that
  *       cannot come back ({@link NodeFate}: its StatefulSet was scaled below it or deleted) is
- *       retired on its behalf: its pods are deleted at once (nothing runs them any more, so their
+ *       retired on its behalf: it is cordoned, its pods are deleted at once (nothing runs them any more, so their
  *       controllers create them again elsewhere) and its Node is deleted, with a Warning Event
  *       {@code NodeAbandoned}.
  *   <li>A backend pod whose node does not exist (or was just retired) is deleted when it is older than
@@ -190,7 +190,7 @@ public final class ClusterSweeper implements AutoCloseable {
       if (renewed == null || Duration.between(renewed.toInstant(), now).compareTo(settings.abandonedAfter()) < 0) {
         return false;
       }
-      Optional<String> why = fate.goneForGood(name);
+      Optional<String> why = fate.goneForGood(node);
       why.ifPresent(reason -> log.info("cluster sweep: node {} has not renewed its Lease since {} and cannot come"
           + " back: {}", name, renewed, reason));
       return why.isPresent();
@@ -200,11 +200,12 @@ public final class ClusterSweeper implements AutoCloseable {
     }
   }
 
-  /** Deletes an abandoned node's pods at once, then its Node; returns how many objects went. */
+  /** Cordons an abandoned node, deletes its pods at once, then its Node; returns how many objects went. */
   private int retire(V1Node node) {
     String name = node.getMetadata().getName();
     int deleted = 0;
     try {
+      api.cordon(node); // or the scheduler binds the pods' replacements to it again
       for (V1Pod pod : api.podsOn(name)) {
         api.deletePod(pod, Optional.of(0L));
         metrics.swept("pod");

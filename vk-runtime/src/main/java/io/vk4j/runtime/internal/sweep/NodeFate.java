@@ -1,6 +1,8 @@
 package io.vk4j.runtime.internal.sweep;
 
 import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.V1Node;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
@@ -14,6 +16,9 @@ import java.util.regex.Pattern;
  */
 public final class NodeFate {
   private static final Pattern REPLICA = Pattern.compile("(.+)-(0|[1-9][0-9]{0,8})");
+  /** The StatefulSet that runs a node, on its Node: only such nodes may be retired by others. */
+  public static final String STATEFULSET_LABEL = "vk4j.io/statefulset";
+  public static final String STATEFULSET_NAMESPACE_LABEL = "vk4j.io/statefulset-namespace";
 
   private final SweepApi api;
   private final Optional<String> namespace;
@@ -24,14 +29,39 @@ public final class NodeFate {
     this.namespace = namespace;
   }
 
-  /** Why node {@code nodeName} cannot come back, or empty when it can or nobody knows. */
+  /** The labels that say which StatefulSet runs node {@code nodeName}; none when it is not run by one. */
+  public static Map<String, String> labels(String nodeName, Optional<String> namespace) {
+    Matcher replica = REPLICA.matcher(nodeName);
+    if (namespace.isEmpty() || !replica.matches() || replica.group(1).length() > 63) {
+      return Map.of();
+    }
+    return Map.of(STATEFULSET_LABEL, replica.group(1), STATEFULSET_NAMESPACE_LABEL, namespace.get());
+  }
+
+  /** Why this node (one of this runtime's) cannot come back, or empty when it can or nobody knows. */
   public Optional<String> goneForGood(String nodeName) throws ApiException {
     Matcher replica = REPLICA.matcher(nodeName);
     if (namespace.isEmpty() || !replica.matches()) {
       return Optional.empty();
     }
-    String set = replica.group(1);
-    int ordinal = Integer.parseInt(replica.group(2));
+    return goneForGood(replica.group(1), Integer.parseInt(replica.group(2)));
+  }
+
+  /**
+   * Why another node cannot come back, or empty: only a Node labelled as run by a StatefulSet of
+   * this namespace is judged (a name alone could match a StatefulSet that never ran it).
+   */
+  public Optional<String> goneForGood(V1Node node) throws ApiException {
+    Map<String, String> labels = node.getMetadata().getLabels();
+    Matcher replica = REPLICA.matcher(node.getMetadata().getName());
+    if (namespace.isEmpty() || labels == null || !namespace.get().equals(labels.get(STATEFULSET_NAMESPACE_LABEL))
+        || !replica.matches() || !replica.group(1).equals(labels.get(STATEFULSET_LABEL))) {
+      return Optional.empty();
+    }
+    return goneForGood(replica.group(1), Integer.parseInt(replica.group(2)));
+  }
+
+  private Optional<String> goneForGood(String set, int ordinal) throws ApiException {
     OptionalInt replicas = api.statefulSetReplicas(namespace.get(), set);
     if (replicas.isEmpty()) {
       return Optional.of("StatefulSet " + namespace.get() + "/" + set + " is deleted");

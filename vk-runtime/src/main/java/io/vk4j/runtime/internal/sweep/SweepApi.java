@@ -29,6 +29,9 @@ public interface SweepApi {
   /** Deletes this pod (its UID) with the grace period given, or the pod's own when empty; gone is success. */
   void deletePod(V1Pod pod, Optional<Long> gracePeriodSeconds) throws ApiException;
 
+  /** Marks a Node unschedulable, as {@code kubectl cordon} does. */
+  void cordon(V1Node node) throws ApiException;
+
   /** Deletes this Node (its UID); gone is success. */
   void deleteNode(V1Node node) throws ApiException;
 
