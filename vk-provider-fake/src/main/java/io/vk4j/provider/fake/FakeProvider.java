@@ -506,6 +506,9 @@ public final class FakeProvider
   public void close() {
     closed = true;
     for (PodSimulation simulation : pods.values()) {
+      if (simulation.isDeleted()) {
+        backend.remove(simulation.uid); // deleted already: only its retention was left
+      }
       simulation.close();
     }
     if (ownsScheduler) {
