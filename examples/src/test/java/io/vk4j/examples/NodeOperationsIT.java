@@ -178,6 +178,12 @@ class NodeOperationsIT {
     await("no node and no container group of the cluster left").atMost(TIMEOUT)
         .until(() -> !nodeExists(0) && clusterGroups().isEmpty());
     record("kubectl delete statefulset, then " + node(0) + " stops", start, recreated(uids));
+    List<com.google.gson.JsonObject> json = nodes[0].output().lines().filter(l -> l.startsWith("{"))
+        .map(l -> com.google.gson.JsonParser.parseString(l).getAsJsonObject()).toList();
+    assertThat(json).as("JSON log lines of %s", node(0)).anySatisfy(line -> {
+      assertThat(line.get("level").getAsString()).isEqualTo("INFO");
+      assertThat(line.get("formattedMessage").getAsString()).contains("retired in");
+    });
     assertThat(groupsLeft()).isZero();
     assertThat(clusterGroups()).isEmpty();
   }
@@ -195,7 +201,9 @@ class NodeOperationsIT {
         Map.entry("ECI_VSWITCH", "vsw-zonea,vsw-zoneb"), Map.entry("ECI_ENDPOINT", emulator.endpoint()),
         Map.entry("ECI_PROTOCOL", "http"), Map.entry("ECI_KUBE_PROXY", "false"),
         Map.entry("ECI_STATUS_POLL_SECONDS", "1"));
-    return NodeProcess.start(node(ordinal), environment, List.of("--provider", "eci", "--kubelet-port", "0",
+    // replica 0 logs JSON lines, the others text
+    return NodeProcess.start(node(ordinal), environment, List.of("--log-format", ordinal == 0 ? "json" : "text",
+        "--provider", "eci", "--kubelet-port", "0",
         "--internal-ip", "127.0.0.1", "--pod-sync-workers", "4", "--node-lease-duration", "4s",
         "--cluster-sweep-period", "2s", "--cluster-sweep-safety-age", "2s", "--abandoned-node-age", "10s",
         "--retirement-timeout", "20s"));
