@@ -165,6 +165,14 @@ class DeployManifestsIT {
       if (cluster.kubeletClientCaFile().isPresent()) {
         assertThat(kubectl.run("-n", namespace, "logs", "app")).contains("fake container app started");
       }
+      // a bearer token: the node reviews it (TokenReview) and the access (SubjectAccessReview) with its own token
+      java.net.http.HttpResponse<String> pods = java.net.http.HttpClient.newBuilder()
+          .sslContext(io.vk4j.testkit.tls.TestTls.trustingAnyServer(null, List.of())).build()
+          .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://127.0.0.1:"
+              + node.kubeletApiPort().orElseThrow() + "/pods")).header("Authorization", "Bearer " + token).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(pods.statusCode()).as("the node's own service account may not proxy to nodes: %s", pods.body())
+          .isEqualTo(403);
       String firstRenewal = leaseRenewTime(core, nodeName);
       await().atMost(TIMEOUT).until(() -> !leaseRenewTime(core, nodeName).equals(firstRenewal));
       await("the sweep's Lease, held by this node").atMost(TIMEOUT).until(() -> nodeName.equals(

@@ -2,6 +2,7 @@ package io.vk4j.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vk4j.runtime.KubeletApiOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -101,6 +102,32 @@ class VirtualNodeMainTest {
   }
 
   @Test
+  void kubeletApiCertificatesAndAuthenticationComeFromFlagsOrTheUpstreamVariables(@TempDir Path dir) throws Exception {
+    Path cert = Files.writeString(dir.resolve("tls.crt"), "");
+    Path key = Files.writeString(dir.resolve("tls.key"), "");
+    Path ca = Files.writeString(dir.resolve("ca.crt"), "");
+
+    KubeletApiOptions fromEnvironment = settings(Map.of("APISERVER_CERT_LOCATION", cert.toString(),
+        "APISERVER_KEY_LOCATION", key.toString(), "APISERVER_CA_CERT_LOCATION", ca.toString())).kubeletApi();
+    assertThat(fromEnvironment.tlsCertFile()).contains(cert);
+    assertThat(fromEnvironment.tlsPrivateKeyFile()).contains(key);
+    assertThat(fromEnvironment.clientCaFile()).contains(ca);
+    assertThat(fromEnvironment.anonymousAuth()).isFalse();
+
+    KubeletApiOptions fromFlags = settings(Map.of("APISERVER_CA_CERT_LOCATION", "/nowhere"),
+        "--client-ca-file", ca.toString(), "--anonymous-auth").kubeletApi();
+    assertThat(fromFlags.clientCaFile()).contains(ca);
+    assertThat(fromFlags.tlsCertFile()).isEmpty();
+    assertThat(fromFlags.anonymousAuth()).isTrue();
+    assertThat(settings(Map.of(), "--anonymous-auth=false").kubeletApi().anonymousAuth()).isFalse();
+
+    assertThat(execute(Map.of(), "--tls-cert-file", cert.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--tls-cert-file and --tls-private-key-file");
+    assertThat(execute(Map.of("APISERVER_CA_CERT_LOCATION", "/nowhere/ca.crt"))).isEqualTo(2);
+    assertThat(err.toString()).contains("$APISERVER_CA_CERT_LOCATION /nowhere/ca.crt is not a readable file");
+  }
+
+  @Test
   void nodeNameFallsBackToTheHostNameInLowerCase() {
     NodeSettings settings = settings(Map.of());
 
@@ -123,7 +150,8 @@ class VirtualNodeMainTest {
 
     assertThat(out.toString()).contains("--nodename", "--provider", "--provider-config", "--kubeconfig",
         "--pod-sync-workers", "--full-resync-period", "--disable-taint", "--taint-key", "--taint-value",
-        "--taint-effect", "--kubelet-port", "--internal-ip", "--log-level", "--startup-timeout", "--version",
+        "--taint-effect", "--kubelet-port", "--tls-cert-file", "--tls-private-key-file", "--client-ca-file",
+        "--anonymous-auth", "--internal-ip", "--log-level", "--startup-timeout", "--version",
         "Providers:", "fake ");
   }
 

@@ -9,6 +9,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
@@ -17,6 +19,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.FastThreadLocalThread;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -70,6 +73,8 @@ public final class HttpsServer implements AutoCloseable {
   private final Application application;
   private final EventLoopGroup eventLoop;
   private final AtomicInteger open = new AtomicInteger();
+  /** Every accepted connection, so that close() ends them before the event loop stops. */
+  private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final AtomicInteger refusing = new AtomicInteger();
   private Channel listener;
 
@@ -105,6 +110,7 @@ public final class HttpsServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel channel) {
+            connections.add(channel);
             if (open.incrementAndGet() <= limits.maxConnections()) {
               channel.closeFuture().addListener(closed -> open.decrementAndGet());
               serve(channel);
@@ -189,6 +195,8 @@ public final class HttpsServer implements AutoCloseable {
     if (listener != null) {
       listener.close().awaitUninterruptibly();
     }
+    // closed explicitly: a stopping event loop does not always close what it serves
+    connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
   }
 }

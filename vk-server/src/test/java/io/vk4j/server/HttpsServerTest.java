@@ -16,10 +16,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
+import io.vk4j.testkit.net.Sockets;
 import io.vk4j.testkit.tls.TestTls;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -144,8 +143,20 @@ class HttpsServerTest {
     raw.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x00}); // 4 bytes of a ClientHello
     SSLSocket idle = handshaken(TestTls.trusting(serving.ca()));
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> closedByServer(raw) && closedByServer(idle));
+    await().atMost(Duration.ofSeconds(30)).until(() -> Sockets.closedByPeer(raw, Duration.ofMillis(200))
+        && Sockets.closedByPeer(idle, Duration.ofMillis(200)));
     await().atMost(Duration.ofSeconds(30)).until(() -> server.openConnections() == 0);
+  }
+
+  @Test
+  void closingTheServerEndsItsConnections() throws Exception {
+    start(ServerLimits.builder(), ServerTls.serving(new ReloadingKeyManager(serving.serving())));
+    SSLSocket idle = handshaken(TestTls.trusting(serving.ca()));
+    await().atMost(Duration.ofSeconds(30)).until(() -> server.openConnections() == 1);
+
+    server.close();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> Sockets.closedByPeer(idle, Duration.ofMillis(200)));
   }
 
   private String get(SSLContext client) throws IOException {
@@ -165,21 +176,5 @@ class HttpsServerTest {
     SSLSocket socket = socket(client);
     socket.startHandshake();
     return socket;
-  }
-
-  private static boolean closedByServer(java.net.Socket socket) throws IOException {
-    socket.setSoTimeout(200);
-    InputStream in = socket.getInputStream();
-    try {
-      byte[] buffer = new byte[4096];
-      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-        // whatever was sent before the close
-      }
-      return true;
-    } catch (SocketTimeoutException stillOpen) {
-      return false;
-    } catch (IOException reset) {
-      return true;
-    }
   }
 }

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.vk4j.api.GoDuration;
 import io.vk4j.server.ConnectionTimeouts;
 import io.vk4j.server.HttpsServer;
 import io.vk4j.server.ReloadingKeyManager;
@@ -15,6 +16,7 @@ import io.vk4j.server.ServerLimits;
 import io.vk4j.server.ServerTls;
 import io.vk4j.server.Workers;
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -38,7 +40,6 @@ final class WebhookServer implements AutoCloseable, HttpsServer.Application {
   private static final Duration DEADLINE_MARGIN = Duration.ofMillis(250);
   private static final Duration MAX_TIMEOUT = Duration.ofSeconds(30);
   private static final Pattern TIMEOUT_PARAM = Pattern.compile("(?:^|&)timeout=([^&]+)");
-  private static final Pattern GO_DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(h|ms|m|s|us|µs|ns)");
 
   private final ServerOptions options;
   private final ServerTls tls;
@@ -116,34 +117,12 @@ final class WebhookServer implements AutoCloseable, HttpsServer.Application {
     if (rawQuery != null) {
       Matcher param = TIMEOUT_PARAM.matcher(rawQuery);
       if (param.find()) {
-        Duration parsed = io.vk4j.api.GoDuration.tryParse(java.net.URLDecoder.decode(param.group(1), StandardCharsets.UTF_8)).orElse(null);
+        Duration parsed = GoDuration.tryParse(URLDecoder.decode(param.group(1), StandardCharsets.UTF_8)).orElse(null);
         if (parsed != null && !parsed.isZero()) {
           return parsed.compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT : parsed;
         }
       }
     }
     return options.defaultTimeout();
-  }
-
-  static Duration parseGoDuration(String text) {
-    Matcher part = GO_DURATION_PART.matcher(text);
-    double nanos = 0;
-    int end = 0;
-    while (part.find()) {
-      if (part.start() != end) {
-        return null;
-      }
-      end = part.end();
-      double amount = Double.parseDouble(part.group(1));
-      nanos += amount * switch (part.group(2)) {
-        case "h" -> 3_600e9;
-        case "m" -> 60e9;
-        case "s" -> 1e9;
-        case "ms" -> 1e6;
-        case "us", "µs" -> 1e3;
-        default -> 1;
-      };
-    }
-    return end == text.length() && end > 0 ? Duration.ofNanos((long) nanos) : null;
   }
 }

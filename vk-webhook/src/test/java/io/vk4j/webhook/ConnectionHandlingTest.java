@@ -5,11 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.vk4j.server.ReloadingKeyManager;
 import io.vk4j.server.SelfSignedCertificates;
+import io.vk4j.testkit.net.Sockets;
 import io.vk4j.testkit.tls.TestTls;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +94,8 @@ class ConnectionHandlingTest {
     stalled.getOutputStream().write("POST /mutate HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
     stalled.getOutputStream().flush();
 
-    await("the stalled connection closed").atMost(Duration.ofSeconds(30)).until(() -> closedByServer(stalled));
+    await("the stalled connection closed").atMost(Duration.ofSeconds(30))
+        .until(() -> Sockets.closedByPeer(stalled, Duration.ofMillis(200)));
   }
 
   @Test
@@ -106,7 +106,8 @@ class ConnectionHandlingTest {
     out.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
     out.flush();
 
-    await("the idle connection closed").atMost(Duration.ofSeconds(30)).until(() -> closedByServer(idle));
+    await("the idle connection closed").atMost(Duration.ofSeconds(30))
+        .until(() -> Sockets.closedByPeer(idle, Duration.ofMillis(200)));
   }
 
   @Test
@@ -245,22 +246,5 @@ class ConnectionHandlingTest {
     socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
     socket.getOutputStream().flush();
     return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-  }
-
-  /** True once the server has closed the connection (what was sent before the close is skipped). */
-  private static boolean closedByServer(SSLSocket socket) throws IOException {
-    socket.setSoTimeout(200);
-    InputStream in = socket.getInputStream();
-    try {
-      byte[] buffer = new byte[4096];
-      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-        // an answer sent before the close
-      }
-      return true;
-    } catch (SocketTimeoutException stillOpen) {
-      return false;
-    } catch (IOException reset) {
-      return true;
-    }
   }
 }

@@ -31,9 +31,9 @@ import io.kubernetes.client.openapi.models.V1RuleWithOperations;
 import io.kubernetes.client.openapi.models.V1Taint;
 import io.kubernetes.client.openapi.models.V1Toleration;
 import io.kubernetes.client.util.PatchUtils;
+import io.vk4j.testkit.cluster.Kubectl;
 import io.vk4j.testkit.cluster.KubernetesClusterExtension;
 import io.vk4j.testkit.cluster.TestCluster;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +72,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VirtualNodeAffinityIT {
 
-  private static final String KUBECTL = "/usr/bin/kubectl";
   private static final String RUN_LABEL = "vk4j.io/webhook-it";
   private static final String PROVIDER_TAINT = "virtual-kubelet.io/provider";
   private static final Duration PATIENCE = Duration.ofSeconds(90);
@@ -219,7 +218,7 @@ class VirtualNodeAffinityIT {
 
   @Test
   void serverSideDryRunIsMutatedAndCreatesNothing() throws Exception {
-    Kubectl result = kubectl("-n", podNamespace, "run", "dry", "--image", "nginx", "-l", "eci=true",
+    Kubectl.Result result = kubectl("-n", podNamespace, "run", "dry", "--image", "nginx", "-l", "eci=true",
         "--dry-run=server", "-o", "json");
 
     JsonObject spec = JsonParser.parseString(result.out()).getAsJsonObject().getAsJsonObject("spec");
@@ -230,7 +229,7 @@ class VirtualNodeAffinityIT {
 
   @Test
   void conflictingNodeSelectorIsKeptAndReportedAsAWarning() throws Exception {
-    Kubectl result = kubectl("-n", podNamespace, "run", "gpu", "--image", "nginx", "-l", "eci=true",
+    Kubectl.Result result = kubectl("-n", podNamespace, "run", "gpu", "--image", "nginx", "-l", "eci=true",
         "--overrides", "{\"apiVersion\":\"v1\",\"spec\":{\"nodeSelector\":{\"type\":\"gpu\"}}}");
     podsToForceDelete.add(new String[] {podNamespace, "gpu"});
 
@@ -356,29 +355,13 @@ class VirtualNodeAffinityIT {
     return keys;
   }
 
-  private record Kubectl(String out, String err) {}
-
   /** Runs the real kubectl; a non-zero exit fails the test with its output. */
-  private Kubectl kubectl(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(KUBECTL, "--kubeconfig", cluster.kubeconfig().toString()));
-    command.addAll(List.of(args));
-    Path out = Files.createTempFile("kubectl", ".out");
-    Path err = Files.createTempFile("kubectl", ".err");
-    try {
-      Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-      if (!process.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new AssertionError("kubectl did not finish: " + command);
-      }
-      Kubectl result = new Kubectl(Files.readString(out), Files.readString(err));
-      if (process.exitValue() != 0) {
-        throw new AssertionError("kubectl failed (" + process.exitValue() + "): " + command + "\n" + result.err());
-      }
-      return result;
-    } finally {
-      Files.deleteIfExists(out);
-      Files.deleteIfExists(err);
+  private Kubectl.Result kubectl(String... args) {
+    Kubectl.Result result = Kubectl.of(cluster.kubeconfig()).run(args);
+    if (result.exitCode() != 0) {
+      throw new AssertionError("kubectl failed (" + result.exitCode() + "): " + List.of(args) + "\n" + result.err());
     }
+    return result;
   }
 
   private interface Call {

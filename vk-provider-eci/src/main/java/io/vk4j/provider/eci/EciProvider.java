@@ -8,7 +8,6 @@ import io.kubernetes.client.openapi.models.V1NodeSystemInfo;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodSpec;
-import io.kubernetes.client.openapi.models.V1PodStatus;
 import io.vk4j.api.AttachIO;
 import io.vk4j.api.BackendPod;
 import io.vk4j.api.ClusterPods;
@@ -51,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * Runs the pods of one virtual node as Alibaba Cloud ECI container groups. Created by
  * {@link EciProviderFactory}; see {@code docs/eci-provider.md} for settings and behaviour.
  *
- * <p>Pod reads ({@link #getPod}, {@link #getPodStatus}) are served from a cache that a poll loop
+ * <p>Pod reads ({@link #getPod}) are served from a cache that a poll loop
  * keeps current ({@code StatusSync}); only creates, deletes, updates, logs, exec and stats call
  * ECI directly.
  */
@@ -317,10 +316,6 @@ public final class EciProvider
   @Override
   public Optional<V1Pod> getPod(String namespace, String name) throws ProviderException {
     return tracked(namespace, name).map(EciProvider::toPod);
-  }
-
-  public Optional<V1PodStatus> getPodStatus(String namespace, String name) throws ProviderException {
-    return tracked(namespace, name).flatMap(TrackedPod::lastStatus);
   }
 
   private Optional<TrackedPod> tracked(String namespace, String name) throws ProviderException {

@@ -144,7 +144,7 @@ class EciProviderEmulatorTest {
     await().atMost(TIMEOUT).until(() -> fixture.emulator.containerGroups().isEmpty());
     long rounds = provider.statusRounds();
     await().atMost(TIMEOUT).until(() -> provider.statusRounds() > rounds + 3);
-    assertThat(provider.getPodStatus("batch", "pi-28473920-x7k2p")).get()
+    assertThat(provider.getPod("batch", "pi-28473920-x7k2p").map(V1Pod::getStatus)).get()
         .satisfies(s -> assertThat(s.getPhase()).isEqualTo("Succeeded"));
     assertThat(fixture.latest(pod).getStatus().getPhase()).isEqualTo("Succeeded");
     // and deleting it afterwards is success

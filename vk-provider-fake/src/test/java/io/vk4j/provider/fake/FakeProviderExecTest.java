@@ -12,6 +12,7 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import io.vk4j.api.ContainerRef;
 import io.vk4j.api.InvalidInputException;
 import io.vk4j.api.NotFoundException;
+import io.vk4j.api.TerminalSize;
 import io.vk4j.testkit.conformance.ConformancePods;
 import java.time.Duration;
 import java.util.List;
@@ -92,10 +93,30 @@ class FakeProviderExecTest {
 
   @Test
   void anInteractiveShellRunsTheLinesOfStdinUntilExit() throws Exception {
-    TestAttachIO io = new TestAttachIO("echo one\nhostname\nexit 5\necho never\n", true);
+    TestAttachIO io = new TestAttachIO("echo one\nhostname\nexit 5\necho never\n", false);
 
     assertThat(provider.runInContainer(main, List.of("sh"), io)).isEqualTo(5);
     assertThat(io.out()).isEqualTo("/ # one\n/ # " + name(pod) + "\n/ # ");
+  }
+
+  @Test
+  void inATerminalTheShellEchoesWhatItReadsAndLinesEndInCrLf() throws Exception {
+    TestAttachIO io = new TestAttachIO("echo one\rexit 5\r", true);
+
+    assertThat(provider.runInContainer(main, List.of("sh"), io)).isEqualTo(5);
+    assertThat(io.out()).isEqualTo("/ # echo one\r\none\r\n/ # exit 5\r\n");
+  }
+
+  @Test
+  void sttySizeFollowsTheClientsTerminal() throws Exception {
+    TestAttachIO io = new TestAttachIO(null, true);
+    assertThat(provider.runInContainer(main, List.of("stty", "size"), io)).isZero();
+    assertThat(io.out()).isEqualTo("0 0\r\n");
+
+    TestAttachIO sized = new TestAttachIO(null, true, TerminalSize.of(132, 43));
+    assertThat(provider.runInContainer(main, List.of("stty", "size"), sized)).isZero();
+    assertThat(sized.out()).isEqualTo("43 132\r\n");
+    assertThat(run("stty", "size").err()).contains("Inappropriate ioctl for device").endsWith("[exit 1]");
   }
 
   @Test
@@ -109,7 +130,7 @@ class FakeProviderExecTest {
     TestAttachIO io = new TestAttachIO(null, true);
 
     assertThat(provider.runInContainer(main, List.of("nope"), io)).isEqualTo(127);
-    assertThat(io.out()).isEqualTo("nope: command not found\n");
+    assertThat(io.out()).isEqualTo("nope: command not found\r\n");
   }
 
   @Test

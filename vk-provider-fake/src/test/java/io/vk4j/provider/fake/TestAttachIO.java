@@ -16,18 +16,36 @@ final class TestAttachIO implements AttachIO {
   final ByteArrayOutputStream err = new ByteArrayOutputStream();
   private final String stdin;
   private final boolean tty;
+  private final TerminalSize size;
+  private InputStream stdinStream;
 
   TestAttachIO(String stdin, boolean tty) {
+    this(stdin, tty, null);
+  }
+
+  /** With a terminal whose size the client has sent. */
+  TestAttachIO(String stdin, boolean tty, TerminalSize size) {
     this.stdin = stdin;
     this.tty = tty;
+    this.size = size;
   }
 
   TestAttachIO() {
     this(null, false);
   }
 
+  /** Without a terminal, with {@code stdin} as the client's stdin. */
+  static TestAttachIO withStdin(InputStream stdin) {
+    TestAttachIO io = new TestAttachIO(null, false);
+    io.stdinStream = stdin;
+    return io;
+  }
+
   @Override
   public Optional<InputStream> stdin() {
+    if (stdinStream != null) {
+      return Optional.of(stdinStream);
+    }
     return stdin == null ? Optional.empty() : Optional.of(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
   }
 
@@ -48,7 +66,9 @@ final class TestAttachIO implements AttachIO {
 
   @Override
   public void onResize(Consumer<TerminalSize> listener) {
-    // no terminal sizes in these tests
+    if (size != null) {
+      listener.accept(size);
+    }
   }
 
   String out() {

@@ -11,8 +11,10 @@ import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509TrustManager;
 
 /** TLS clients for tests of HTTPS servers: trusting exactly one CA (host names checked), with or without a client certificate. */
 public final class TestTls {
@@ -29,6 +31,18 @@ public final class TestTls {
    */
   public static SSLContext trusting(X509Certificate ca, PrivateKey key, List<X509Certificate> chain) throws Exception {
     return context(ca, key, chain);
+  }
+
+  /**
+   * A client context that trusts any server (as the API server trusts a kubelet without {@code
+   * --kubelet-certificate-authority}) and presents {@code chain} with its {@code key}, or nothing
+   * when {@code key} is null.
+   */
+  public static SSLContext trustingAnyServer(PrivateKey key, List<X509Certificate> chain) throws Exception {
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(key == null ? null : new KeyManager[] {new AlwaysPresenting(key, chain)},
+        new TrustManager[] {new AnyServer()}, null);
+    return context;
   }
 
   /** An HTTP/1.1 client that trusts {@code ca} only. */
@@ -51,6 +65,22 @@ public final class TestTls {
     context.init(key == null ? null : new KeyManager[] {new AlwaysPresenting(key, chain)}, trust.getTrustManagers(),
         null);
     return context;
+  }
+
+  /** Trusts every server certificate: for tests of servers whose certificate they cannot know. */
+  private static final class AnyServer implements X509TrustManager {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {
+      throw new UnsupportedOperationException("a client's trust manager");
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
   }
 
   /** Presents its one certificate to any server that asks. */

@@ -98,6 +98,9 @@ final class Exchange {
   }
 
   void endStream() {
+    if (ctx.executor().isShuttingDown()) {
+      return; // the server is stopping: its connections are closed anyway
+    }
     ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(this::finished);
   }
 

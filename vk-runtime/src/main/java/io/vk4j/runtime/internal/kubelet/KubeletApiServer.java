@@ -115,7 +115,7 @@ public final class KubeletApiServer implements AutoCloseable {
           : Optional.empty();
       ServerTls tls = ServerTls.requestingClientCertificates(keys,
           () -> clientCas.map(ClientCertificates::authorities).orElse(List.of()));
-      LogStreamer logs = new LogStreamer(provider, workers, streams);
+      LogStreamer logs = new LogStreamer(provider, podsOnNode, workers, streams);
       Kubelet kubelet = new Kubelet(address.nodeName(), Instant.now(), options, provider, podsOnNode,
           new Authenticator(clientCas, reviews, options.anonymousAuth(), reviewWorkers, ticker),
           new Authorizer(reviews, reviewWorkers, ticker),

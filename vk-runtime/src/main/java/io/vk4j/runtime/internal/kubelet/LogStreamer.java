@@ -1,5 +1,6 @@
 package io.vk4j.runtime.internal.kubelet;
 
+import io.kubernetes.client.openapi.models.V1Pod;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -15,10 +16,12 @@ import io.vk4j.api.Provider;
 import io.vk4j.api.ReadableLog;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /containerLogs/{namespace}/{pod}/{container}}: the provider's log, streamed in chunks
@@ -32,12 +35,14 @@ final class LogStreamer {
   private static final int CHUNK = 8192;
 
   private final Provider provider;
+  private final Supplier<List<V1Pod>> podsOnNode;
   private final Executor workers;
   private final StreamSlots streams;
   private final Set<InputStream> open = ConcurrentHashMap.newKeySet();
 
-  LogStreamer(Provider provider, Executor workers, StreamSlots streams) {
+  LogStreamer(Provider provider, Supplier<List<V1Pod>> podsOnNode, Executor workers, StreamSlots streams) {
     this.provider = provider;
+    this.podsOnNode = podsOnNode;
     this.workers = workers;
     this.streams = streams;
   }
@@ -49,6 +54,9 @@ final class LogStreamer {
     workers.execute(() -> {
       InputStream log;
       try {
+        if (options.previous()) {
+          PreviousInstance.require(podsOnNode.get(), container);
+        }
         log = logs.containerLogs(container, options);
         if (log == null) {
           throw new IllegalStateException("the provider returned no log stream for " + container);

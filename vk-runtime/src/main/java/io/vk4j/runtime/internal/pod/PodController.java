@@ -2,9 +2,7 @@ package io.vk4j.runtime.internal.pod;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1Pod;
-import io.vk4j.api.ContainerRef;
 import io.vk4j.api.NotFoundException;
 import io.vk4j.api.PodEventRecorder;
 import io.vk4j.api.PodNotifier;
@@ -190,36 +188,6 @@ public final class PodController implements PodStatusListener, AutoCloseable {
    */
   public void resyncAll() {
     cache.pods().forEach(p -> queue.add(Pods.key(p)));
-  }
-
-  /**
-   * The kubelet's rule for {@code kubectl logs --previous}: a container that never terminated has no
-   * previous instance, whatever the provider would return.
-   *
-   * @throws NotFoundException saying so, in the kubelet's words
-   */
-  public void requirePreviousInstance(ContainerRef ref) throws NotFoundException {
-    V1Pod pod = cache.get(ref.namespace() + "/" + ref.podName());
-    if (pod == null || pod.getStatus() == null) {
-      return; // not known here: the provider decides
-    }
-    List<V1ContainerStatus> statuses = new ArrayList<>();
-    if (pod.getStatus().getContainerStatuses() != null) {
-      statuses.addAll(pod.getStatus().getContainerStatuses());
-    }
-    if (pod.getStatus().getInitContainerStatuses() != null) {
-      statuses.addAll(pod.getStatus().getInitContainerStatuses());
-    }
-    for (V1ContainerStatus status : statuses) {
-      if (status.getName().equals(ref.containerName())) {
-        boolean restarted = status.getRestartCount() != null && status.getRestartCount() > 0;
-        boolean terminatedBefore = status.getLastState() != null && status.getLastState().getTerminated() != null;
-        if (!restarted && !terminatedBefore) {
-          throw new NotFoundException("previous terminated container \"" + ref.containerName() + "\" in pod \""
-              + ref.podName() + "\" not found");
-        }
-      }
-    }
   }
 
   /** Signals that a pod's status changed: its key is queued and a worker reads it with getPod. */

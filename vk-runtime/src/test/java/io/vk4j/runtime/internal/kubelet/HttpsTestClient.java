@@ -1,5 +1,6 @@
 package io.vk4j.runtime.internal.kubelet;
 
+import io.vk4j.testkit.tls.TestTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -7,12 +8,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * Calls a kubelet API as the API server does, over TLS, without verifying the kubelet's
@@ -25,7 +24,7 @@ final class HttpsTestClient {
   private final String token;
 
   HttpsTestClient(int port, String token) throws Exception {
-    this(port, token, trustingAnyServer(null));
+    this(port, token, TestTls.trustingAnyServer(null, List.of()));
   }
 
   HttpsTestClient(int port, String token, SSLContext tls) {
@@ -34,14 +33,6 @@ final class HttpsTestClient {
     this.tls = tls;
     this.client = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10))
         .version(HttpClient.Version.HTTP_1_1).build();
-  }
-
-  /** A client context that presents {@code keys} (or nothing) and trusts any server. */
-  static SSLContext trustingAnyServer(javax.net.ssl.KeyManager keys) throws Exception {
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(keys == null ? null : new javax.net.ssl.KeyManager[] {keys}, new TrustManager[] {new TrustingManager()},
-        null);
-    return context;
   }
 
   HttpClient http() {
@@ -103,20 +94,5 @@ final class HttpsTestClient {
       request.header("Authorization", "Bearer " + token);
     }
     return request;
-  }
-
-  private static final class TrustingManager implements X509TrustManager {
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {
-      // the API server does not verify kubelet certificates either (no --kubelet-certificate-authority)
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
-    }
   }
 }

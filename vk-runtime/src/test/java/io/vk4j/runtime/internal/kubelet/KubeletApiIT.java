@@ -8,21 +8,15 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
-import io.kubernetes.client.openapi.models.V1Container;
-import io.kubernetes.client.openapi.models.V1ObjectMeta;
-import io.kubernetes.client.openapi.models.V1Pod;
-import io.kubernetes.client.openapi.models.V1PodSpec;
-import io.kubernetes.client.openapi.models.V1Toleration;
-import io.vk4j.provider.fake.FakeProviderFactory;
 import io.vk4j.runtime.KubeletApiOptions;
 import io.vk4j.runtime.VirtualNode;
-import io.vk4j.runtime.VirtualNodeOptions;
 import io.vk4j.testkit.cluster.KubernetesClusterExtension;
 import io.vk4j.testkit.cluster.TestCluster;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import okhttp3.Call;
 import okhttp3.Response;
@@ -57,30 +51,10 @@ class KubeletApiIT {
     core = cluster.core();
     nodeName = cluster.loopbackNodeName();
     namespace = cluster.createNamespace("kubelet-api");
-    node = VirtualNode.builder()
-        .nodeName(nodeName)
-        .apiClient(cluster.client())
-        .providerFactory(new FakeProviderFactory())
-        .environment(Map.of("VKUBELET_POD_IP", nodeName, "VK4J_FAKE_START_DELAY", "0s"))
-        .options(VirtualNodeOptions.builder().internalIp(nodeName).kubeletApiPort(0)
-            .kubeletApi(KubeletApiOptions.builder().clientCaFile(cluster.kubeletClientCaFile()).build())
-            .build())
-        .build();
-    node.start();
-    node.awaitReady(TIMEOUT);
-
+    node = KubeletNodes.start(cluster, nodeName, KubeletApiOptions.builder());
     podName = cluster.uniqueName("logs");
-    core.createNamespacedPod(namespace, new V1Pod()
-        .metadata(new V1ObjectMeta().name(podName))
-        .spec(new V1PodSpec()
-            .nodeName(nodeName)
-            .addContainersItem(new V1Container().name("app").image("nginx"))
-            .addContainersItem(new V1Container().name("sidecar").image("busybox"))
-            .addContainersItem(new V1Container().name("helper").image("busybox"))
-            .addTolerationsItem(new V1Toleration().key("virtual-kubelet.io/provider").operator("Exists"))))
-        .execute();
-    await().atMost(TIMEOUT).until(() -> "Running".equals(
-        core.readNamespacedPod(podName, namespace).execute().getStatus().getPhase()));
+    KubeletNodes.runningPod(cluster, namespace, nodeName, podName, Map.of(), "Always",
+        List.of("app", "sidecar", "helper"));
   }
 
   @AfterAll

@@ -1,7 +1,6 @@
 package io.vk4j.runtime.internal.kubelet;
 
 import io.kubernetes.client.openapi.models.V1Pod;
-import io.kubernetes.client.openapi.models.V1PodStatus;
 import io.vk4j.api.AttachIO;
 import io.vk4j.api.ContainerExec;
 import io.vk4j.api.ContainerLogOptions;
@@ -12,7 +11,6 @@ import io.vk4j.api.PodRef;
 import io.vk4j.api.PodStats;
 import io.vk4j.api.PodStatsSource;
 import io.vk4j.api.PortForward;
-import io.vk4j.api.Provider;
 import io.vk4j.api.ProviderException;
 import io.vk4j.api.TerminalSize;
 import java.io.ByteArrayInputStream;
@@ -22,12 +20,11 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A provider with every optional capability but attach, whose answers the test sets. */
-class TestProvider implements Provider, ContainerLogs, PodStatsSource, ContainerExec, PortForward {
+class TestProvider extends BareProvider implements ContainerLogs, PodStatsSource, ContainerExec, PortForward {
   final List<V1Pod> pods = new CopyOnWriteArrayList<>();
   /** Log streams by container; a stream is handed out once. */
   final Map<ContainerRef, InputStream> logs = new ConcurrentHashMap<>();
@@ -95,21 +92,6 @@ class TestProvider implements Provider, ContainerLogs, PodStatsSource, Container
   @Override
   public void createPod(V1Pod pod) {
     pods.add(pod);
-  }
-
-  @Override
-  public void updatePod(V1Pod pod) {}
-
-  @Override
-  public void deletePod(V1Pod pod) {}
-
-  @Override
-  public Optional<V1Pod> getPod(String namespace, String name) {
-    return Optional.empty();
-  }
-
-  public Optional<V1PodStatus> getPodStatus(String namespace, String name) {
-    return Optional.empty();
   }
 
   @Override

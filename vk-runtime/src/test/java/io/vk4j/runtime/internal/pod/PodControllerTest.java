@@ -5,15 +5,10 @@ import static io.vk4j.runtime.internal.pod.TestPods.pod;
 import static io.vk4j.runtime.internal.pod.TestPods.running;
 import static io.vk4j.runtime.internal.pod.TestPods.withStatus;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.kubernetes.client.openapi.models.V1ContainerState;
-import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodStatus;
-import io.vk4j.api.ContainerRef;
-import io.vk4j.api.NotFoundException;
 import io.vk4j.api.RetryableException;
 import java.time.Clock;
 import java.time.Duration;
@@ -108,23 +103,5 @@ class PodControllerTest {
 
     await().atMost(WAIT).until(() -> controller.ready().isDone());
     assertThat(provider.calls).contains("delete ns/orphan").doesNotContain("create ns/adopted", "delete ns/adopted");
-  }
-
-  @Test
-  void aContainerThatNeverTerminatedHasNoPreviousInstance() throws Exception {
-    cache.put(withStatus(pod("fresh"), running(T0, 0)));
-    V1PodStatus restarted = running(T0, 1);
-    cache.put(withStatus(pod("restarted"), restarted));
-    V1PodStatus exitedOnce = running(T0, 0);
-    exitedOnce.getContainerStatuses().get(0).setLastState(new V1ContainerState()
-        .terminated(new V1ContainerStateTerminated().exitCode(1)));
-    cache.put(withStatus(pod("exited"), exitedOnce));
-
-    assertThatThrownBy(() -> controller.requirePreviousInstance(ContainerRef.of("ns", "fresh", "main")))
-        .isInstanceOf(NotFoundException.class)
-        .hasMessage("previous terminated container \"main\" in pod \"fresh\" not found");
-    controller.requirePreviousInstance(ContainerRef.of("ns", "restarted", "main"));
-    controller.requirePreviousInstance(ContainerRef.of("ns", "exited", "main"));
-    controller.requirePreviousInstance(ContainerRef.of("ns", "unknown", "main")); // the provider decides
   }
 }
