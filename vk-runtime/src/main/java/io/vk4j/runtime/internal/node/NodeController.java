@@ -500,13 +500,9 @@ public final class NodeController implements NodeChangeListener, AutoCloseable {
     registerBackoffMillis = Math.min(registerBackoffMillis * 2, MAX_REGISTER_BACKOFF_MILLIS);
   }
 
-  /**
-   * The node is going away for good: it is cordoned (no new pods are scheduled to it), and once
-   * deleted it is not registered again.
-   */
-  public void retire() throws ApiException, InterruptedException {
+  /** The node is going away for good: once deleted it is not registered again. */
+  public void retire() {
     retiring = true;
-    nodes.patch(settings.nodeName(), "{\"spec\":{\"unschedulable\":true}}");
   }
 
   /** Seconds since the Lease was last renewed, or NaN before the first renewal. */

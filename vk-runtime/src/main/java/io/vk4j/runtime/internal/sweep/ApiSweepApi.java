@@ -18,8 +18,8 @@ import io.kubernetes.client.openapi.models.V1PodList;
 import io.kubernetes.client.openapi.models.V1Preconditions;
 import io.kubernetes.client.openapi.models.V1StatefulSet;
 import io.vk4j.runtime.internal.client.ApiErrors;
+import io.vk4j.runtime.internal.client.Deletes;
 import io.vk4j.runtime.internal.queue.TokenBucket;
-import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -105,7 +105,7 @@ public final class ApiSweepApi implements SweepApi {
     acquire();
     V1DeleteOptions options = new V1DeleteOptions().preconditions(new V1Preconditions().uid(pod.getMetadata().getUid()));
     gracePeriodSeconds.ifPresent(options::gracePeriodSeconds);
-    send(core.deleteNamespacedPod(pod.getMetadata().getName(), pod.getMetadata().getNamespace()).body(options)
+    Deletes.send(core.deleteNamespacedPod(pod.getMetadata().getName(), pod.getMetadata().getNamespace()).body(options)
         .buildCall(null));
   }
 
@@ -120,23 +120,9 @@ public final class ApiSweepApi implements SweepApi {
   @Override
   public void deleteNode(V1Node node) throws ApiException {
     acquire();
-    send(core.deleteNode(node.getMetadata().getName())
+    Deletes.send(core.deleteNode(node.getMetadata().getName())
         .body(new V1DeleteOptions().preconditions(new V1Preconditions().uid(node.getMetadata().getUid())))
         .buildCall(null));
-  }
-
-  /** A delete whose answer may be the object or a Status: either means done, and so do 404 and 409 (a successor). */
-  private static void send(okhttp3.Call call) throws ApiException {
-    try (okhttp3.Response response = call.execute()) {
-      int code = response.code();
-      if (response.isSuccessful() || code == 404 || code == 409) {
-        return;
-      }
-      throw new ApiException(code, response.headers().toMultimap(),
-          response.body() == null ? null : response.body().string());
-    } catch (IOException e) {
-      throw new ApiException(e);
-    }
   }
 
   @Override

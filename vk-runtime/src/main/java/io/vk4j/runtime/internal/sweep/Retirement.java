@@ -44,8 +44,9 @@ public final class Retirement {
     long start = System.nanoTime();
     long deadline = start + timeout.toNanos();
     String nodeUid = node.nodeUid();
+    node.retire();
     try {
-      node.retire();
+      api.cordon(new V1Node().metadata(new V1ObjectMeta().name(nodeName)));
     } catch (ApiException e) {
       log.warn("node {}: cordoning failed, retiring anyway: {}", nodeName, ApiErrors.describe(e));
     }
