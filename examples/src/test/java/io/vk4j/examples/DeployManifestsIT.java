@@ -28,6 +28,7 @@ import io.vk4j.provider.fake.FakeProviderFactory;
 import io.vk4j.runtime.KubeletApiOptions;
 import io.vk4j.runtime.VirtualNode;
 import io.vk4j.runtime.VirtualNodeOptions;
+import io.vk4j.testkit.cluster.Kubectl;
 import io.vk4j.testkit.cluster.KubernetesClusterExtension;
 import io.vk4j.testkit.cluster.TestCluster;
 import java.nio.file.Path;
@@ -40,32 +41,35 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The kustomize base and overlays of {@code examples/deploy} against the real API server, with the machine's kubectl. */
+/** The kustomize base and overlays of {@code examples/deploy} against the real API server, with kubectl. */
 @ExtendWith(KubernetesClusterExtension.class)
 class DeployManifestsIT {
   private static final Path DEPLOY = Path.of("deploy").toAbsolutePath();
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   private static List<Object> rendered(Kubectl kubectl, String overlay) throws Exception {
-    return Yaml.loadAll(kubectl.run("kustomize", DEPLOY.resolve("overlays").resolve(overlay).toString()));
+    return Yaml.loadAll(kubectl.run("kustomize", DEPLOY.resolve("overlays").resolve(overlay).toString()).succeeded());
   }
 
   @Test
   void bothOverlaysAndTheDemoAreAcceptedByTheApiServer(TestCluster cluster) throws Exception {
-    Kubectl kubectl = new Kubectl(cluster.kubeconfig());
+    Kubectl kubectl = Kubectl.of(cluster.kubeconfig());
     String demoNamespace = cluster.createNamespace("deploy-demo");
     for (String overlay : List.of("eci", "fake")) {
-      String applied = kubectl.run("apply", "--dry-run=server", "-k", DEPLOY.resolve("overlays/" + overlay).toString());
+      String applied = kubectl.run("apply", "--dry-run=server", "-k", DEPLOY.resolve("overlays/" + overlay).toString())
+          .succeeded();
       assertThat(applied.lines().filter(l -> l.contains("(server dry run)")).count())
           .as("objects of overlay %s: %s", overlay, applied).isEqualTo(10);
     }
-    kubectl.run("apply", "--dry-run=server", "-f", DEPLOY.resolve("overlays/eci/eci-credentials.yaml").toString());
-    kubectl.run("-n", demoNamespace, "apply", "--dry-run=server", "-f", DEPLOY.resolve("demo/nginx.yaml").toString());
+    kubectl.run("apply", "--dry-run=server", "-f", DEPLOY.resolve("overlays/eci/eci-credentials.yaml").toString())
+        .succeeded();
+    kubectl.run("-n", demoNamespace, "apply", "--dry-run=server", "-f", DEPLOY.resolve("demo/nginx.yaml").toString())
+        .succeeded();
   }
 
   @Test
   void theEciStatefulSetNamesEachNodeAfterItsPodAndCarriesTheSeedsSettings(TestCluster cluster) throws Exception {
-    V1StatefulSet set = rendered(new Kubectl(cluster.kubeconfig()), "eci").stream()
+    V1StatefulSet set = rendered(Kubectl.of(cluster.kubeconfig()), "eci").stream()
         .filter(V1StatefulSet.class::isInstance).map(V1StatefulSet.class::cast).findFirst().orElseThrow();
     V1Container container = set.getSpec().getTemplate().getSpec().getContainers().get(0);
     Map<String, V1EnvVar> env = container.getEnv().stream().collect(Collectors.toMap(V1EnvVar::getName, v -> v));
@@ -105,16 +109,16 @@ class DeployManifestsIT {
   void theServiceAccountOfTheManifestsRunsAWholePodLifecycle(TestCluster cluster) throws Exception {
     ApiClient admin = cluster.client();
     CoreV1Api core = new CoreV1Api(admin);
-    Kubectl kubectl = new Kubectl(cluster.kubeconfig());
+    Kubectl kubectl = Kubectl.of(cluster.kubeconfig());
     String overlay = DEPLOY.resolve("overlays/fake").toString();
     String namespace = cluster.createNamespace("deploy-sa");
     String nodeName = "virtual-node-fake-0";
     VirtualNode node = null;
     try {
-      kubectl.run("apply", "-k", overlay);
+      kubectl.run("apply", "-k", overlay).succeeded();
       // the replica itself cannot run here (no real node): this test runs its node in its place
-      kubectl.run("-n", "kube-system", "scale", "statefulset", "virtual-node-fake", "--replicas=0");
-      String token = kubectl.run("-n", "kube-system", "create", "token", "virtual-node-fake").strip();
+      kubectl.run("-n", "kube-system", "scale", "statefulset", "virtual-node-fake", "--replicas=0").succeeded();
+      String token = kubectl.run("-n", "kube-system", "create", "token", "virtual-node-fake").succeeded().strip();
       List<String> forbidden = new CopyOnWriteArrayList<>();
       ApiClient asServiceAccount = new ClientBuilder().setBasePath(admin.getBasePath())
           .setVerifyingSsl(false) // the local control plane's kubeconfig skips verification too
@@ -163,7 +167,7 @@ class DeployManifestsIT {
           .fieldSelector("involvedObject.name=app").execute().getItems().stream().map(CoreV1Event::getReason)
           .collect(Collectors.toSet()).containsAll(List.of("ProviderCreated", "Started")));
       if (cluster.kubeletClientCaFile().isPresent()) {
-        assertThat(kubectl.run("-n", namespace, "logs", "app")).contains("fake container app started");
+        assertThat(kubectl.run("-n", namespace, "logs", "app").succeeded()).contains("fake container app started");
       }
       // a bearer token: the node reviews it (TokenReview) and the access (SubjectAccessReview) with its own token
       java.net.http.HttpResponse<String> pods = java.net.http.HttpClient.newBuilder()
@@ -179,7 +183,7 @@ class DeployManifestsIT {
           new io.kubernetes.client.openapi.apis.CoordinationV1Api(admin)
               .readNamespacedLease("vk4j-cluster-sweep-fake", "kube-system").execute().getSpec().getHolderIdentity()));
 
-      kubectl.run("-n", namespace, "delete", "pod", "app", "--wait=false");
+      kubectl.run("-n", namespace, "delete", "pod", "app", "--wait=false").succeeded();
       await().atMost(TIMEOUT).until(() -> core.listNamespacedPod(namespace).execute().getItems().isEmpty());
 
       // the StatefulSet has 0 replicas: replica 0's node is gone for good and retires as it stops
@@ -204,7 +208,7 @@ class DeployManifestsIT {
       } catch (ApiException | RuntimeException e) {
         // retired, or never registered
       }
-      kubectl.run("delete", "-k", overlay, "--wait=false");
+      kubectl.run("delete", "-k", overlay, "--wait=false").succeeded();
     }
   }
 

@@ -21,6 +21,7 @@ import io.kubernetes.client.openapi.models.V1Toleration;
 import io.kubernetes.client.openapi.models.V1TopologySpreadConstraint;
 import io.vk4j.eci.emulator.ContainerGroupSnapshot;
 import io.vk4j.eci.emulator.EciEmulator;
+import io.vk4j.testkit.cluster.Kubectl;
 import io.vk4j.testkit.cluster.KubernetesClusterExtension;
 import io.vk4j.testkit.cluster.TestCluster;
 import java.nio.file.Files;
@@ -64,7 +65,7 @@ class NodeOperationsIT {
   void everyOrderOfTheSeedsOperationsLeavesNoContainerGroupBehind(TestCluster cluster) throws Exception {
     this.cluster = cluster;
     this.core = cluster.core();
-    this.kubectl = new Kubectl(cluster.kubeconfig());
+    this.kubectl = Kubectl.of(cluster.kubeconfig());
     namespace = cluster.createNamespace("ops");
     set = cluster.uniqueName("vn");
     clusterId = cluster.uniqueName("c");
@@ -123,7 +124,7 @@ class NodeOperationsIT {
   private void scaleDown() throws Exception {
     Set<String> uids = uids(running());
     int onNode = podsOn(node(3)).size();
-    kubectl.run("-n", namespace, "scale", "statefulset", set, "--replicas=3");
+    kubectl.run("-n", namespace, "scale", "statefulset", set, "--replicas=3").succeeded();
     long start = System.nanoTime();
     assertThat(nodes[3].terminate()).as("exit status; log %s", nodes[3].log).isZero();
     assertThat(nodes[3].output()).contains("retired");
@@ -140,7 +141,7 @@ class NodeOperationsIT {
   private void crashOfAReplicaScaledAway() throws Exception {
     Set<String> uids = uids(running());
     int onNode = podsOn(node(2)).size();
-    kubectl.run("-n", namespace, "scale", "statefulset", set, "--replicas=2");
+    kubectl.run("-n", namespace, "scale", "statefulset", set, "--replicas=2").succeeded();
     long start = System.nanoTime();
     nodes[2].kill();
     await("the sweep retires node 2: Node and groups gone, pods running elsewhere").atMost(TIMEOUT)
@@ -157,9 +158,10 @@ class NodeOperationsIT {
     List<V1Pod> onNode = podsOn(node(1));
     long start = System.nanoTime();
     nodes[1].kill();
-    kubectl.run("delete", "node", node(1));
+    kubectl.run("delete", "node", node(1)).succeeded();
     for (V1Pod pod : onNode) {
-      kubectl.run("-n", namespace, "delete", "pod", pod.getMetadata().getName(), "--force", "--grace-period=0");
+      kubectl.run("-n", namespace, "delete", "pod", pod.getMetadata().getName(), "--force", "--grace-period=0")
+          .succeeded();
     }
     await("the sweep deletes the groups of node 1").atMost(TIMEOUT)
         .until(() -> groupsOf(node(1)) == 0 && running().size() == PODS);
@@ -171,7 +173,7 @@ class NodeOperationsIT {
   /** {@code kubectl delete statefulset} first: the last replica retires as it stops, then nothing is left. */
   private void statefulSetDeletedBeforeThePods() throws Exception {
     Set<String> uids = uids(running());
-    kubectl.run("-n", namespace, "delete", "statefulset", set);
+    kubectl.run("-n", namespace, "delete", "statefulset", set).succeeded();
     long start = System.nanoTime();
     assertThat(nodes[0].terminate()).as("exit status; log %s", nodes[0].log).isZero();
     assertThat(nodes[0].output()).contains("retired");
