@@ -20,4 +20,10 @@ record NodeSettings(
     int kubeletPort,
     KubeletApiOptions kubeletApi,
     Optional<String> internalIp,
-    Duration startupTimeout) {}
+    Duration startupTimeout,
+    Lifecycle lifecycle) {
+
+  /** Retirement and the cluster sweep (see {@link io.vk4j.runtime.VirtualNodeOptions}). */
+  record Lifecycle(Optional<String> statefulSetNamespace, boolean clusterSweep, Duration sweepPeriod,
+      Duration sweepSafetyAge, Duration abandonedNodeAge, Duration retirementTimeout, Duration leaseDuration) {}
+}

@@ -132,6 +132,43 @@ public final class VirtualNodeMain implements Callable<Integer> {
       description = "trace, debug, info, warn, error or off. Default: ${DEFAULT-VALUE}.")
   String logLevel;
 
+  @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = LogLevels.DEFAULT_FORMAT,
+      description = "text, or json for one JSON object per line. Default: ${DEFAULT-VALUE}.")
+  String logFormat;
+
+  @Option(names = "--statefulset-namespace", paramLabel = "NAMESPACE",
+      description = "Namespace of the StatefulSet whose replicas run the nodes (node <statefulset>-<ordinal>): a"
+          + " node whose StatefulSet is deleted or scaled below it is retired when it stops (its pods deleted and"
+          + " rescheduled, its backend pods and its Node deleted). Default: $POD_NAMESPACE; without it nodes are"
+          + " never retired.")
+  String statefulSetNamespace;
+
+  @Option(names = "--disable-cluster-sweep",
+      description = "Do not take part in the cluster sweep of backend pods left behind by nodes that are gone.")
+  boolean disableClusterSweep;
+
+  @Option(names = "--cluster-sweep-period", paramLabel = "DURATION", defaultValue = "5m",
+      description = "How often the elected node sweeps the cluster's backend pods. Default: ${DEFAULT-VALUE}.")
+  String clusterSweepPeriod;
+
+  @Option(names = "--cluster-sweep-safety-age", paramLabel = "DURATION", defaultValue = "5m",
+      description = "How old a backend pod must be before the sweep may delete it. Default: ${DEFAULT-VALUE}.")
+  String clusterSweepSafetyAge;
+
+  @Option(names = "--abandoned-node-age", paramLabel = "DURATION", defaultValue = "10m",
+      description = "How long a node that cannot come back may go without renewing its Lease before the sweep"
+          + " retires it. Default: ${DEFAULT-VALUE}.")
+  String abandonedNodeAge;
+
+  @Option(names = "--retirement-timeout", paramLabel = "DURATION", defaultValue = "45s",
+      description = "How long a retiring node waits for its pods to be deleted (keep it below the pod's"
+          + " terminationGracePeriodSeconds). Default: ${DEFAULT-VALUE}.")
+  String retirementTimeout;
+
+  @Option(names = "--node-lease-duration", paramLabel = "DURATION", defaultValue = "40s",
+      description = "Duration of the node's Lease, renewed every quarter of it. Default: ${DEFAULT-VALUE}.")
+  String nodeLeaseDuration;
+
   @Option(names = "--startup-timeout", paramLabel = "DURATION", defaultValue = "2m",
       description = "How long to wait for the node to become Ready before giving up. Default: ${DEFAULT-VALUE}.")
   String startupTimeout;
@@ -142,7 +179,7 @@ public final class VirtualNodeMain implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    LogLevels.configure(LogLevels.fromArgs(args)); // before anything creates a logger
+    LogLevels.configure(LogLevels.fromArgs(args), LogLevels.formatFromArgs(args)); // before any logger logs
     ShutdownSignal shutdown = ShutdownSignal.install();
     int status = commandLine(System.getenv(), shutdown).execute(args);
     shutdown.exitingByItself();
@@ -178,6 +215,11 @@ public final class VirtualNodeMain implements Callable<Integer> {
           .providerFactory(factory)
           .environment(providerEnvironment(settings))
           .options(options(settings));
+      io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+          new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+              io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+      JvmMetrics.bindTo(registry);
+      builder.meterRegistry(registry);
       settings.providerConfig().ifPresent(builder::providerConfig);
       node = builder.build();
       node.start();
@@ -191,8 +233,12 @@ public final class VirtualNodeMain implements Callable<Integer> {
       shutdown.awaitStopRequest();
       out.printf("%s: stopping node %s%n", NAME, settings.nodeName());
       out.flush();
-      node.close();
+      boolean retired = node.shutdown();
       node = null;
+      if (retired) {
+        out.printf("%s: node %s retired: its StatefulSet no longer has it%n", NAME, settings.nodeName());
+        out.flush();
+      }
       return CommandLine.ExitCode.OK;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -231,6 +277,9 @@ public final class VirtualNodeMain implements Callable<Integer> {
     if (!LogLevels.LEVELS.contains(logLevel.toLowerCase(Locale.ROOT))) {
       throw usage("--log-level '" + logLevel + "' is not one of " + String.join(", ", LogLevels.LEVELS));
     }
+    if (!LogLevels.FORMATS.contains(logFormat.toLowerCase(Locale.ROOT))) {
+      throw usage("--log-format '" + logFormat + "' is not one of " + String.join(", ", LogLevels.FORMATS));
+    }
     return new NodeSettings(
         name,
         provider,
@@ -247,10 +296,18 @@ public final class VirtualNodeMain implements Callable<Integer> {
         kubeletPort(),
         kubeletApi(),
         firstNonBlank(internalIp, environment.get("VKUBELET_POD_IP")),
-        duration("--startup-timeout", startupTimeout));
+        duration("--startup-timeout", startupTimeout),
+        new NodeSettings.Lifecycle(
+            firstNonBlank(statefulSetNamespace, environment.get("POD_NAMESPACE")),
+            !disableClusterSweep,
+            duration("--cluster-sweep-period", clusterSweepPeriod),
+            duration("--cluster-sweep-safety-age", clusterSweepSafetyAge),
+            duration("--abandoned-node-age", abandonedNodeAge),
+            duration("--retirement-timeout", retirementTimeout),
+            duration("--node-lease-duration", nodeLeaseDuration)));
   }
 
-  private static VirtualNodeOptions options(NodeSettings settings) {
+  private VirtualNodeOptions options(NodeSettings settings) {
     VirtualNodeOptions.Builder options = VirtualNodeOptions.builder()
         .podSyncWorkers(settings.podSyncWorkers())
         .fullResyncPeriod(settings.fullResyncPeriod())
@@ -259,7 +316,15 @@ public final class VirtualNodeMain implements Callable<Integer> {
         .taintValue(settings.taintValue())
         .taintEffect(settings.taintEffect())
         .kubeletApiPort(OptionalInt.of(settings.kubeletPort()))
-        .kubeletApi(settings.kubeletApi());
+        .kubeletApi(settings.kubeletApi())
+        .statefulSetNamespace(settings.lifecycle().statefulSetNamespace())
+        .clusterSweep(settings.lifecycle().clusterSweep())
+        .clusterSweepPeriod(settings.lifecycle().sweepPeriod())
+        .clusterSweepSafetyAge(settings.lifecycle().sweepSafetyAge())
+        .abandonedNodeAge(settings.lifecycle().abandonedNodeAge())
+        .retirementTimeout(settings.lifecycle().retirementTimeout())
+        .leaseDuration(settings.lifecycle().leaseDuration())
+        .leaseRenewInterval(settings.lifecycle().leaseDuration().dividedBy(4));
     settings.internalIp().ifPresent(options::internalIp);
     return options.build();
   }
@@ -368,16 +433,24 @@ public final class VirtualNodeMain implements Callable<Integer> {
     return name.trim().toLowerCase(Locale.ROOT);
   }
 
-  /** The exception's own message, and its causes' when they add something. */
-  private static String message(Throwable e) {
-    StringBuilder text = new StringBuilder(String.valueOf(e.getMessage() != null ? e.getMessage() : e));
+  /** The exception's own message, and its causes' when they add something; on one line. */
+  static String message(Throwable e) {
+    StringBuilder text = new StringBuilder(oneLine(e));
     for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-      String more = cause.getMessage();
+      String more = cause.getMessage() == null ? null : oneLine(cause);
       if (more != null && !text.toString().contains(more)) {
         text.append(": ").append(more);
       }
     }
     return text.toString();
+  }
+
+  /** An API failure in words, without the lines client-java adds to its message (HTTP response code: 0 ...). */
+  private static String oneLine(Throwable e) {
+    if (e instanceof io.kubernetes.client.openapi.ApiException) {
+      return io.vk4j.runtime.internal.client.ApiErrors.describe(e);
+    }
+    return String.valueOf(e.getMessage() != null ? e.getMessage() : e);
   }
 
   private static String providersFooter() {

@@ -1,5 +1,7 @@
 package io.vk4j.api;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +31,15 @@ public abstract class ProviderContext {
 
   /** Records Events on pods. */
   public abstract PodEventRecorder events();
+
+  /**
+   * Where the provider records its own metrics (the runtime serves them on the kubelet API's {@code
+   * /metrics} with its own): name them {@code vk4j_<provider>_...}. A registry of its own by default.
+   */
+  @Value.Default
+  public MeterRegistry meterRegistry() {
+    return new SimpleMeterRegistry();
+  }
 
   public static Builder builder() {
     return new Builder();

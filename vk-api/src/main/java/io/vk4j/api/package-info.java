@@ -6,7 +6,8 @@
  * changes instead of being polled), {@link io.vk4j.api.ContainerLogs}, the streaming ones {@link
  * io.vk4j.api.ContainerExec}, {@link io.vk4j.api.ContainerAttach} and {@link
  * io.vk4j.api.PortForward} (their streams are {@link io.vk4j.api.AttachIO} and plain Java streams;
- * each session runs on a runtime thread of its own), and {@link io.vk4j.api.PodStatsSource}. The
+ * each session runs on a runtime thread of its own), {@link io.vk4j.api.PodStatsSource}, and {@link io.vk4j.api.ClusterPods} (the
+ * backend pods of every node of the cluster, for the runtime's cluster-wide sweep). The
  * kubelet API answers 501 for a capability the provider lacks. A {@link
  * io.vk4j.api.ProviderFactory} registered with {@link java.util.ServiceLoader} makes the provider
  * selectable by name.

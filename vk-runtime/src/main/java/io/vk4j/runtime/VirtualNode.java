@@ -7,7 +7,18 @@ import io.vk4j.api.Provider;
 import io.vk4j.api.ProviderContext;
 import io.vk4j.api.ProviderException;
 import io.vk4j.api.ProviderFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vk4j.api.ClusterPods;
 import io.vk4j.runtime.internal.env.EnvResolver;
+import io.vk4j.runtime.internal.metrics.ApiRequestMetrics;
+import io.vk4j.runtime.internal.metrics.NodeMetrics;
+import io.vk4j.runtime.internal.sweep.ApiSweepApi;
+import io.vk4j.runtime.internal.sweep.ClusterSweeper;
+import io.vk4j.runtime.internal.sweep.NodeFate;
+import io.vk4j.runtime.internal.sweep.Retirement;
+import io.vk4j.runtime.internal.sweep.SweepApi;
 import io.vk4j.runtime.internal.event.EventRecorder;
 import io.vk4j.runtime.internal.kubelet.KubeletApiServer;
 import io.vk4j.runtime.internal.node.NodeController;
@@ -67,8 +78,12 @@ public final class VirtualNode implements AutoCloseable {
   private final Optional<Path> providerConfig;
   private final Map<String, String> environment;
   private final VirtualNodeOptions options;
+  private final PrometheusMeterRegistry registry;
+  private final NodeMetrics metrics;
 
   private Provider provider;
+  private SweepApi sweepApi;
+  private ClusterSweeper sweeper;
   private EventRecorder events;
   private NodeController nodeController;
   private PodController podController;
@@ -86,6 +101,8 @@ public final class VirtualNode implements AutoCloseable {
     this.providerConfig = Optional.ofNullable(builder.providerConfig);
     this.environment = builder.environment;
     this.options = builder.options;
+    this.registry = builder.registry != null ? builder.registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.metrics = new NodeMetrics(registry, nodeName);
   }
 
   public static Builder builder() {
@@ -110,13 +127,17 @@ public final class VirtualNode implements AutoCloseable {
     }
     started = true;
     TokenBucket writes = new TokenBucket(options.clientQps(), options.clientBurst());
+    ApiRequestMetrics.install(apiClient, registry);
     events = EventRecorder.create(apiClient, "vk4j", nodeName, options.eventQueueCapacity(), writes, CLOCK);
+    events.countInto(metrics);
+    sweepApi = new ApiSweepApi(apiClient, writes, nodeName);
     ApiClusterResources resources = ApiClusterResources.create(apiClient, Duration.ofSeconds(5), Duration.ofSeconds(30), 1024);
     ProviderContext.Builder context = ProviderContext.builder()
         .nodeName(nodeName)
         .configFile(providerConfig)
         .resources(resources)
-        .events(events);
+        .events(events)
+        .meterRegistry(registry);
     if (environment != null) {
       context.environment(environment);
     }
@@ -144,7 +165,7 @@ public final class VirtualNode implements AutoCloseable {
     podController = PodController.create(nodeName, providerName, apiClient, provider, env, events, writes,
         new PodController.Settings(options.podSyncWorkers(), options.fullResyncPeriod(), options.statusPollPeriod(),
             options.retryBaseDelay(), options.retryMaxDelay(), options.progressStatusDelay(),
-            options.providerCallTimeout()), CLOCK);
+            options.providerCallTimeout()), CLOCK, metrics);
     int kubeletPort = startKubeletApi();
     node[0] = NodeController.create(apiClient, provider, writes, new NodeSettings(
         nodeName,
@@ -162,8 +183,13 @@ public final class VirtualNode implements AutoCloseable {
         options.internalIp(),
         options.operatingSystem(),
         kubeletPort,
-        runtimeVersion()), CLOCK, podController::startupProblem);
+        runtimeVersion(),
+        NodeFate.labels(nodeName, options.statefulSetNamespace())), CLOCK, podController::startupProblem);
     nodeController = node[0];
+    metrics.gauge("vk4j.node.heartbeat.age", "Time since the node's Lease was last renewed", "seconds",
+        nodeController::heartbeatAgeSeconds);
+    metrics.gauge("vk4j.node.ready", "1 while the node reports Ready", null,
+        () -> nodeController.problem() == null && isReady() ? 1 : 0);
     nodeController.onHeartbeatAccepted(podController::resyncAll);
     podController.onStartupProblemChanged(nodeController::podsProblemChanged);
     nodeController.start();
@@ -176,8 +202,21 @@ public final class VirtualNode implements AutoCloseable {
         })
         .thenCompose(podsReady -> {
           nodeController.podsReady();
+          startSweeper();
           return nodeController.reportedReady();
         });
+  }
+
+  /** The cluster sweep, when the provider can list the whole cluster's backend pods. */
+  private synchronized void startSweeper() {
+    if (closed || !options.clusterSweep() || !(provider instanceof ClusterPods backend)) {
+      return;
+    }
+    sweeper = new ClusterSweeper(backend, sweepApi, new NodeFate(sweepApi, options.statefulSetNamespace()),
+        new ClusterSweeper.Settings(nodeName, providerName, options.statefulSetNamespace().orElse("kube-node-lease"),
+            options.clusterSweepPeriod(), options.clusterSweepSafetyAge(), options.abandonedNodeAge()),
+        metrics, CLOCK);
+    sweeper.start();
   }
 
   /** Starts the kubelet API when configured; returns its port, or 0. */
@@ -189,7 +228,8 @@ public final class VirtualNode implements AutoCloseable {
     try {
       kubeletApi = KubeletApiServer.start(
           new KubeletApiServer.Address(nodeName, options.internalIp(), address, options.kubeletApiPort().getAsInt()),
-          options.kubeletApi(), provider, podController::pods, apiClient);
+          options.kubeletApi(), provider, podController::pods, apiClient,
+          new KubeletApiServer.NodeState(this::liveness, this::isReady, registry::scrape));
       return kubeletApi.port();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the kubelet API of node " + nodeName + " on " + address
@@ -232,6 +272,86 @@ public final class VirtualNode implements AutoCloseable {
     return nodeName;
   }
 
+  /**
+   * Why the node is not live, or empty while its controllers run: the Lease and node status threads
+   * keep to their periods, and every pod worker and the pod watch run. What the kubelet API's {@code
+   * /healthz} answers (a liveness probe restarts a node that is not live).
+   */
+  public Optional<String> liveness() {
+    NodeController node;
+    PodController pods;
+    synchronized (this) {
+      if (closed) {
+        return Optional.of("the node is closed");
+      }
+      node = nodeController;
+      pods = podController;
+    }
+    if (node == null) {
+      return Optional.empty();
+    }
+    String problem = node.liveness();
+    if (problem == null && isReady()) {
+      problem = pods.liveness();
+    }
+    return Optional.ofNullable(problem);
+  }
+
+  /** The node's metrics and its provider's (what the kubelet API serves on {@code /metrics}). */
+  public MeterRegistry meterRegistry() {
+    return registry;
+  }
+
+  /**
+   * Stops the node the way a replica that goes away should: when it is gone for good (its
+   * StatefulSet, see {@link VirtualNodeOptions#statefulSetNamespace()}, was deleted or scaled below
+   * it) it is first retired ({@link #retire()}), so nothing it ran is left behind; otherwise (a
+   * rolling restart, an upgrade) it is only closed and its successor adopts its pods.
+   *
+   * @return whether the node was retired
+   */
+  public boolean shutdown() throws InterruptedException {
+    Optional<String> goneForGood = Optional.empty();
+    synchronized (this) {
+      if (started && !closed && sweepApi != null) {
+        try {
+          goneForGood = new NodeFate(sweepApi, options.statefulSetNamespace()).goneForGood(nodeName);
+        } catch (io.kubernetes.client.openapi.ApiException e) {
+          log.warn("node {}: cannot tell whether it is gone for good, so it is only closed: {}", nodeName,
+              io.vk4j.runtime.internal.client.ApiErrors.describe(e));
+        }
+      }
+    }
+    if (goneForGood.isPresent()) {
+      log.info("node {} is gone for good ({}): retiring it", nodeName, goneForGood.get());
+      retire();
+      close();
+      return true;
+    }
+    close();
+    return false;
+  }
+
+  /**
+   * Takes the node out of the cluster for good: cordons it, deletes every pod bound to it (their
+   * controllers create them again on other nodes), deletes whatever the provider still runs, and
+   * deletes the Node, within {@link VirtualNodeOptions#retirementTimeout()}; then the node is
+   * closed. What is left after the timeout is deleted by the cluster sweep of another node.
+   */
+  public void retire() throws InterruptedException {
+    Retirement retirement;
+    synchronized (this) {
+      if (!started || closed) {
+        throw new IllegalStateException("virtual node " + nodeName + " is not running");
+      }
+      closeQuietly(sweeper);
+      sweeper = null;
+      retirement = new Retirement(nodeName, sweepApi, provider);
+    }
+    retirement.run(nodeController, podController, options.retirementTimeout());
+    close();
+  }
+
   /** The provider, once {@link #start()} has created it. */
   public synchronized Provider provider() {
     if (provider == null) {
@@ -255,6 +375,7 @@ public final class VirtualNode implements AutoCloseable {
       return;
     }
     closed = true;
+    closeQuietly(sweeper);
     closeQuietly(podController);
     closeQuietly(nodeController);
     closeQuietly(kubeletApi);
@@ -308,8 +429,18 @@ public final class VirtualNode implements AutoCloseable {
     private Path providerConfig;
     private Map<String, String> environment;
     private VirtualNodeOptions options = VirtualNodeOptions.defaults();
+    private PrometheusMeterRegistry registry;
 
     private Builder() {}
+
+    /**
+     * Where the node's metrics and its provider's go, for example one registry shared by several
+     * nodes of a JVM (every meter is tagged {@code node}); a registry of the node's own by default.
+     */
+    public Builder meterRegistry(PrometheusMeterRegistry registry) {
+      this.registry = requireNonNull(registry, "registry");
+      return this;
+    }
 
     /** The Node's name: a DNS subdomain (lower case letters, digits, '-' and '.'). */
     public Builder nodeName(String nodeName) {

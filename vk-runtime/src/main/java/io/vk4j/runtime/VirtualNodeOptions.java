@@ -160,6 +160,52 @@ public abstract class VirtualNodeOptions {
     return 10_000;
   }
 
+  /**
+   * Whether this node takes part in the cluster sweep of backend pods left behind by nodes that are
+   * gone (only with a provider that implements {@link io.vk4j.api.ClusterPods}): one node of the
+   * cluster, elected with a Lease, runs it.
+   */
+  @Value.Default
+  public boolean clusterSweep() {
+    return true;
+  }
+
+  /** How often the elected node runs the cluster sweep. */
+  @Value.Default
+  public Duration clusterSweepPeriod() {
+    return Duration.ofMinutes(5);
+  }
+
+  /** How old a backend pod must be before the cluster sweep may delete it. */
+  @Value.Default
+  public Duration clusterSweepSafetyAge() {
+    return Duration.ofMinutes(5);
+  }
+
+  /**
+   * How long a node of this provider may go without renewing its Lease before the cluster sweep
+   * retires it on its behalf (deletes its pods and its Node), when it cannot come back (see
+   * {@link #statefulSetNamespace()}).
+   */
+  @Value.Default
+  public Duration abandonedNodeAge() {
+    return Duration.ofMinutes(10);
+  }
+
+  /**
+   * The namespace of the StatefulSet whose replicas run the nodes (node {@code <set>-<ordinal>}), as in
+   * the deploy manifests: a node whose StatefulSet is deleted or has fewer replicas than its ordinal
+   * needs is gone for good, so {@link VirtualNode#shutdown()} retires it and the cluster sweep may
+   * retire it when it was abandoned. Without it, nodes are never retired automatically.
+   */
+  public abstract Optional<String> statefulSetNamespace();
+
+  /** How long a retirement waits for the node's pods to be deleted before it deletes the Node anyway. */
+  @Value.Default
+  public Duration retirementTimeout() {
+    return Duration.ofSeconds(45);
+  }
+
   @Value.Check
   protected void check() {
     if (podSyncWorkers() < 1) {
@@ -173,7 +219,8 @@ public abstract class VirtualNodeOptions {
       throw new IllegalArgumentException("leaseDuration must be at least one second");
     }
     for (Duration d : new Duration[] {fullResyncPeriod(), leaseRenewInterval(), nodeStatusUpdatePeriod(),
-        pingInterval(), pingTimeout(), providerCallTimeout(), statusPollPeriod(), retryBaseDelay(), retryMaxDelay()}) {
+        pingInterval(), pingTimeout(), providerCallTimeout(), statusPollPeriod(), retryBaseDelay(), retryMaxDelay(),
+        clusterSweepPeriod(), abandonedNodeAge(), retirementTimeout()}) {
       if (d.isZero() || d.isNegative()) {
         throw new IllegalArgumentException("periods and delays must be positive: " + this);
       }
@@ -183,6 +230,13 @@ public abstract class VirtualNodeOptions {
     }
     if (clientQps() <= 0 || clientBurst() < 1) {
       throw new IllegalArgumentException("clientQps must be > 0 and clientBurst >= 1");
+    }
+    if (abandonedNodeAge().compareTo(leaseDuration()) <= 0) {
+      throw new IllegalArgumentException("abandonedNodeAge (" + abandonedNodeAge() + ") must be longer than"
+          + " leaseDuration (" + leaseDuration() + ")");
+    }
+    if (clusterSweepSafetyAge().isNegative()) {
+      throw new IllegalArgumentException("clusterSweepSafetyAge must not be negative");
     }
     if (eventQueueCapacity() < 1) {
       throw new IllegalArgumentException("eventQueueCapacity must be >= 1");

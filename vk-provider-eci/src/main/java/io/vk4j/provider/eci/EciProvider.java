@@ -9,6 +9,8 @@ import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.vk4j.api.AttachIO;
+import io.vk4j.api.BackendPod;
+import io.vk4j.api.ClusterPods;
 import io.vk4j.api.ContainerExec;
 import io.vk4j.api.ContainerLogOptions;
 import io.vk4j.api.ContainerLogs;
@@ -52,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * keeps current ({@code StatusSync}); only creates, deletes, updates, logs, exec and stats call
  * ECI directly.
  */
-public final class EciProvider implements Provider, PodNotifier, ContainerLogs, ContainerExec, PodStatsSource {
+public final class EciProvider
+    implements Provider, PodNotifier, ContainerLogs, ContainerExec, PodStatsSource, ClusterPods {
   private static final Logger LOG = LoggerFactory.getLogger(EciProvider.class);
 
   private final EciSettings settings;
@@ -384,6 +387,42 @@ public final class EciProvider implements Provider, PodNotifier, ContainerLogs, 
       }
     }
     return pods;
+  }
+
+  /**
+   * Every group tagged with this cluster, of all nodes, for the runtime's cluster sweep: one
+   * {@code DescribeContainerGroups} per 20 groups, filtered by the cluster tag on the server. Groups
+   * without the pod tags (not made by vk4j) are left out.
+   */
+  @Override
+  public List<BackendPod> listClusterPods() throws ProviderException {
+    List<ContainerGroup> groups;
+    try {
+      groups = client.describeContainerGroupsByTags(GroupTags.clusterFilter(settings.clusterId()));
+    } catch (EciApiException e) {
+      throw e.toProviderException("listing this cluster's ECI container groups");
+    }
+    List<BackendPod> pods = new ArrayList<>();
+    for (ContainerGroup group : groups) {
+      GroupTags.podOf(group.tags(), settings.clusterId()).ifPresent(identity -> pods.add(BackendPod.builder()
+          .id(group.id()).nodeName(identity.node()).namespace(identity.namespace()).name(identity.name())
+          .uid(identity.uid()).creationTime(group.creationTime()).build()));
+    }
+    return pods;
+  }
+
+  /** Deletes a group of any node of this cluster (force: nothing waits for its containers). */
+  @Override
+  public void deleteClusterPod(BackendPod pod) throws ProviderException {
+    if (registry.get(pod.namespace(), pod.name()).filter(p -> p.uid.equals(pod.uid())).isPresent()) {
+      // one of this node's own: deleted as the runtime deletes it, so its status says it ended
+      deletePod(new V1Pod().metadata(new V1ObjectMeta().namespace(pod.namespace()).name(pod.name()).uid(pod.uid())
+          .deletionGracePeriodSeconds(0L)));
+      return;
+    }
+    deleteGroup(pod.id(), true);
+    LOG.info("deleted ECI container group {} of pod {}/{} (node {}) for the cluster sweep", pod.id(), pod.namespace(),
+        pod.name(), pod.nodeName());
   }
 
   @Override

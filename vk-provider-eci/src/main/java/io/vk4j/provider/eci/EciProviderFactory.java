@@ -58,7 +58,8 @@ public final class EciProviderFactory implements ProviderFactory {
     ApiCallCounter counter = new ApiCallCounter();
     EciHealth health = new EciHealth(clock, settings.unreachableBeforeNotReady());
     EciTransport resilient = new ResilientTransport(tea, settings.apiQps(), circuit, counter, health, 4,
-        Duration.ofMillis(200), Duration.ofSeconds(5), duration -> Thread.sleep(duration.toMillis()));
+        Duration.ofMillis(200), Duration.ofSeconds(5), duration -> Thread.sleep(duration.toMillis()),
+        new EciMetrics(context.meterRegistry(), settings.nodeName()));
     EciClient client = new EciClient(resilient, settings.readTimeout());
     return new EciProvider(settings, context, client, health, counter, clock);
   }

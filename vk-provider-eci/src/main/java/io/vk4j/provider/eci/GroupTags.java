@@ -19,10 +19,16 @@ final class GroupTags {
   static final String POD = "vk4j.io/pod";
   static final String UID = "vk4j.io/uid";
 
-  /** The server-side filter for this node's groups. */
-  static Map<String, String> nodeFilter(String clusterId, String nodeName) {
+  /** The server-side filter for the groups of every node of this cluster (the cluster sweep's). */
+  static Map<String, String> clusterFilter(String clusterId) {
     Map<String, String> tags = new LinkedHashMap<>();
     put(tags, CLUSTER, clusterId);
+    return tags;
+  }
+
+  /** The server-side filter for this node's groups. */
+  static Map<String, String> nodeFilter(String clusterId, String nodeName) {
+    Map<String, String> tags = clusterFilter(clusterId);
     put(tags, NODE, nodeName);
     return tags;
   }
@@ -50,19 +56,24 @@ final class GroupTags {
     }
   }
 
-  /** The pod a group was made for. */
-  record PodIdentity(String namespace, String name, String uid) {}
+  /** The pod a group was made for, and the node that made it. */
+  record PodIdentity(String node, String namespace, String name, String uid) {}
 
   /** The pod a group of this cluster and node was made for; empty for another's group or one without it. */
   static Optional<PodIdentity> podOf(Map<String, String> tags, String clusterId, String nodeName) {
+    return podOf(tags, clusterId).filter(identity -> identity.node().equals(nodeName));
+  }
+
+  /** The pod a group of this cluster (any node) was made for; empty for another cluster's group or one without it. */
+  static Optional<PodIdentity> podOf(Map<String, String> tags, String clusterId) {
+    String node = get(tags, NODE);
     String namespace = get(tags, NAMESPACE);
     String name = get(tags, POD);
     String uid = get(tags, UID);
-    if (!clusterId.equals(get(tags, CLUSTER)) || !nodeName.equals(get(tags, NODE)) || namespace == null
-        || name == null || uid == null) {
+    if (!clusterId.equals(get(tags, CLUSTER)) || node == null || namespace == null || name == null || uid == null) {
       return Optional.empty();
     }
-    return Optional.of(new PodIdentity(namespace, name, uid));
+    return Optional.of(new PodIdentity(node, namespace, name, uid));
   }
 
   /** The value {@link #put} wrote, or null. */

@@ -23,6 +23,7 @@ final class ResilientTransport implements EciTransport {
   private final RateLimiter rateLimiter;
   private final CircuitBreaker circuit;
   private final ApiCallCounter counter;
+  private final EciMetrics metrics;
   private final EciHealth health;
   private final int maxAttempts;
   private final Duration baseBackoff;
@@ -39,6 +40,12 @@ final class ResilientTransport implements EciTransport {
 
   ResilientTransport(EciTransport delegate, double qps, CircuitBreaker circuit, ApiCallCounter counter, EciHealth health,
       int maxAttempts, Duration baseBackoff, Duration maxBackoff, Sleeper sleeper) {
+    this(delegate, qps, circuit, counter, health, maxAttempts, baseBackoff, maxBackoff, sleeper, EciMetrics.discarding());
+  }
+
+  ResilientTransport(EciTransport delegate, double qps, CircuitBreaker circuit, ApiCallCounter counter, EciHealth health,
+      int maxAttempts, Duration baseBackoff, Duration maxBackoff, Sleeper sleeper, EciMetrics metrics) {
+    this.metrics = metrics;
     this.delegate = delegate;
     this.health = health;
     this.rateLimiter = RateLimiter.create(qps);
@@ -50,6 +57,10 @@ final class ResilientTransport implements EciTransport {
     this.sleeper = sleeper;
     this.maxQps = qps;
     this.minQps = Math.min(qps, 1.0);
+    metrics.gauge("vk4j.eci.rate.limit", "The client-side limit of ECI requests per second (halved while ECI throttles)",
+        rateLimiter::getRate);
+    metrics.gauge("vk4j.eci.circuit.open", "1 while calls to ECI are paused after repeated failures",
+        () -> circuit.openSince().isPresent() ? 1 : 0);
   }
 
   @Override
@@ -59,19 +70,23 @@ final class ResilientTransport implements EciTransport {
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
       Optional<Duration> open = circuit.tryAcquire();
       if (open.isPresent()) {
+        metrics.call(action, EciApiException.CIRCUIT_OPEN, 0);
         throw new EciApiException(EciApiException.CIRCUIT_OPEN, 0,
             "ECI endpoint failed repeatedly; calls paused for " + open.get().toMillis() + " ms"
                 + (last == null ? "" : " (last error: " + last.code() + ")"), null, last);
       }
       rateLimiter.acquire();
       counter.count(action);
+      long start = System.nanoTime();
       try {
         Map<String, Object> response = delegate.call(action, params, readTimeout);
+        metrics.call(action, "OK", System.nanoTime() - start);
         circuit.onSuccess();
         health.answered(action);
         recoverRate();
         return response;
       } catch (EciApiException e) {
+        metrics.call(action, e.isTransportError() ? "NoResponse" : e.code(), System.nanoTime() - start);
         if (!e.isRetryable()) {
           // the endpoint answered: it is healthy even if the request was not
           circuit.onSuccess();
@@ -83,6 +98,7 @@ final class ResilientTransport implements EciTransport {
           throw e;
         }
         if (e.isThrottling()) {
+          metrics.throttled(action);
           health.answered(action);
           slowDown();
         } else {

@@ -36,8 +36,10 @@ class ResilientTransportTest {
   };
 
   private final EciHealth health = new EciHealth(clock, Duration.ofSeconds(20));
+  private final io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
   private final ResilientTransport transport = new ResilientTransport(scripted, 1000, circuit, counter, health, 4,
-      Duration.ofMillis(200), Duration.ofSeconds(5), pauses::add);
+      Duration.ofMillis(200), Duration.ofSeconds(5), pauses::add, new EciMetrics(registry, "vk-1"));
 
   private static EciApiException error(int status, String code) {
     return new EciApiException(code, status, "scripted", "req-1", null);
@@ -56,6 +58,36 @@ class ResilientTransportTest {
     assertThat(pauses).hasSize(3);
     assertThat(pauses.get(0)).isBetween(Duration.ofMillis(100), Duration.ofMillis(200));
     assertThat(pauses.get(2)).isBetween(Duration.ofMillis(400), Duration.ofMillis(800));
+  }
+
+  @Test
+  void everyRequestIsCountedByActionAndAnswerAndThrottlingAndTheCircuitAreShown() throws Exception {
+    script.add(error(400, "Throttling.User"));
+    script.add(EciApiException.transport("read timed out", null));
+    script.add(Map.of("ContainerGroupId", "eci-1"));
+    transport.call("CreateContainerGroup", Map.of(), Duration.ofSeconds(1));
+
+    assertThat(calls("CreateContainerGroup", "Throttling.User")).isEqualTo(1);
+    assertThat(calls("CreateContainerGroup", "NoResponse")).isEqualTo(1);
+    assertThat(calls("CreateContainerGroup", "OK")).isEqualTo(1);
+    assertThat(registry.get("vk4j.eci.throttled").tag("action", "CreateContainerGroup").counter().count()).isEqualTo(1);
+    assertThat(registry.get("vk4j.eci.call.duration").tag("action", "CreateContainerGroup").timer().count())
+        .isEqualTo(3);
+    assertThat(registry.get("vk4j.eci.circuit.open").gauge().value()).isZero();
+    for (int i = 0; i < 8; i++) {
+      script.add(error(503, "ServiceUnavailable"));
+    }
+    assertThatThrownBy(() -> transport.call("DescribeContainerGroups", Map.of(), Duration.ofSeconds(1)));
+    assertThatThrownBy(() -> transport.call("DescribeContainerGroups", Map.of(), Duration.ofSeconds(1)));
+    assertThat(registry.get("vk4j.eci.circuit.open").gauge().value()).isEqualTo(1);
+    assertThat(calls("DescribeContainerGroups", "CircuitOpen")).isPositive();
+    assertThat(registry.get("vk4j.eci.rate.limit").gauge().value()).isPositive();
+  }
+
+  private double calls(String action, String code) {
+    io.micrometer.core.instrument.Counter counter = registry.find("vk4j.eci.calls").tag("action", action)
+        .tag("code", code).counter();
+    return counter == null ? 0 : counter.count();
   }
 
   @Test

@@ -13,6 +13,8 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodStatus;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.vk4j.api.AttachIO;
+import io.vk4j.api.BackendPod;
+import io.vk4j.api.ClusterPods;
 import io.vk4j.api.ContainerAttach;
 import io.vk4j.api.ContainerExec;
 import io.vk4j.api.ContainerLogOptions;
@@ -71,7 +73,8 @@ import org.slf4j.LoggerFactory;
  * <p>Closing the provider stops its timers; it keeps no state anywhere else, so its pods are gone.
  */
 public final class FakeProvider
-    implements Provider, PodNotifier, ContainerLogs, PodStatsSource, ContainerExec, ContainerAttach, PortForward {
+    implements Provider, PodNotifier, ContainerLogs, PodStatsSource, ContainerExec, ContainerAttach, PortForward,
+    ClusterPods {
 
   private static final Logger log = LoggerFactory.getLogger(FakeProvider.class);
 
@@ -85,6 +88,8 @@ public final class FakeProvider
   private final Map<String, Integer> failuresLeft = new ConcurrentHashMap<>();
   private final AtomicInteger active = new AtomicInteger();
   private final PodEventRecorder events;
+  private final FakeBackend backend;
+  private final String nodeName;
   private volatile PodStatusListener listener = pod -> { };
   private volatile boolean closed;
   private volatile boolean reachable = true;
@@ -108,6 +113,17 @@ public final class FakeProvider
 
   /** A provider that records the Events a kubelet would about its containers' images ({@code Pulled}). */
   public FakeProvider(FakeProviderOptions options, PodEventRecorder events) {
+    this(options, events, new FakeBackend(), "fake");
+  }
+
+  /**
+   * A provider of node {@code nodeName} whose pods are held in {@code backend}, beside those of the
+   * other nodes there (see {@link FakeBackend}).
+   */
+  public FakeProvider(FakeProviderOptions options, PodEventRecorder events, FakeBackend backend, String nodeName) {
+    this.backend = backend;
+    this.nodeName = nodeName;
+    backend.takeOver(nodeName, this);
     this.options = options;
     this.events = events;
     this.ipPool = IpPool.parse(options.podCidr());
@@ -179,6 +195,10 @@ public final class FakeProvider
       replaced[0].supersede();
     }
     failuresLeft.remove(uid);
+    backend.add(this, nodeName, simulation.namespace, simulation.name, uid, instant());
+    if (replaced[0] != null) {
+      backend.remove(replaced[0].uid);
+    }
     simulation.start();
   }
 
@@ -270,6 +290,33 @@ public final class FakeProvider
       list.add(simulation.snapshot());
     }
     return list;
+  }
+
+  /** Every pod of the backend, of every node that shares it. */
+  @Override
+  public List<BackendPod> listClusterPods() {
+    return backend.pods();
+  }
+
+  @Override
+  public void deleteClusterPod(BackendPod pod) throws ProviderException {
+    backend.delete(pod);
+  }
+
+  boolean isOpen() {
+    return !closed;
+  }
+
+  /** A pod of this provider deleted for the cluster sweep: stopped at once, then forgotten. */
+  void deleteInBackend(BackendPod pod) throws ProviderException {
+    PodSimulation simulation = pods.get(key(pod.namespace(), pod.name()));
+    if (simulation == null || !simulation.uid.equals(pod.uid())) {
+      backend.remove(pod.uid());
+      return;
+    }
+    if (simulation.delete(0L)) {
+      forgetLater(simulation);
+    }
   }
 
   @Override
@@ -459,6 +506,9 @@ public final class FakeProvider
   public void close() {
     closed = true;
     for (PodSimulation simulation : pods.values()) {
+      if (simulation.isDeleted()) {
+        backend.remove(simulation.uid); // deleted already: only its retention was left
+      }
       simulation.close();
     }
     if (ownsScheduler) {
@@ -526,12 +576,17 @@ public final class FakeProvider
 
   /** Forgets a pod at once, without a word: it vanished from the backend. */
   void vanish(PodSimulation simulation) {
-    pods.remove(key(simulation.namespace, simulation.name), simulation);
+    if (pods.remove(key(simulation.namespace, simulation.name), simulation)) {
+      backend.remove(simulation.uid);
+    }
   }
 
   /** Forgets a deleted, terminal pod after the retention, unless a successor replaced it. */
   void forgetLater(PodSimulation simulation) {
-    Runnable forget = () -> pods.remove(key(simulation.namespace, simulation.name), simulation);
+    Runnable forget = () -> {
+      pods.remove(key(simulation.namespace, simulation.name), simulation);
+      backend.remove(simulation.uid);
+    };
     if (options.deletedPodRetention().isZero() || schedule(forget, options.deletedPodRetention()) == null) {
       forget.run();
     }

@@ -53,7 +53,7 @@ public final class FakeProviderFactory implements ProviderFactory {
 
   @Override
   public Provider create(ProviderContext context) throws InvalidInputException {
-    return new FakeProvider(options(context), context.events());
+    return new FakeProvider(options(context), context.events(), FakeBackend.jvm(), context.nodeName());
   }
 
   /** The options a context asks for: defaults, then the config file, then the environment. */

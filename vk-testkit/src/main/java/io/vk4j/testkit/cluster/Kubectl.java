@@ -20,7 +20,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Kubectl {
   /** What a finished kubectl printed and returned. */
-  public record Result(int exitCode, String out, String err) {}
+  public record Result(int exitCode, String out, String err) {
+    /** What it printed on stdout, once it is sure it succeeded. */
+    public String succeeded() {
+      if (exitCode != 0) {
+        throw new AssertionError("kubectl exited " + exitCode + ": " + err + out);
+      }
+      return out;
+    }
+  }
 
   private static final Duration PATIENCE = Duration.ofMinutes(2);
 

@@ -8,6 +8,8 @@ import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodStatus;
+import io.vk4j.api.BackendPod;
+import io.vk4j.api.ClusterPods;
 import io.vk4j.api.InvalidInputException;
 import io.vk4j.api.NotFoundException;
 import io.vk4j.api.PodNotifier;
@@ -229,6 +231,27 @@ public abstract class ProviderConformanceTest {
     Map<String, V1Pod> after = byUid(provider.listPods());
     assertThat(after).as("listPods() after deleting another pod still has the pods not deleted")
         .containsKeys(uid(pods.get(1)), uid(pods.get(2)));
+  }
+
+  @Test
+  @DisplayName("ClusterPods lists a created pod with its node, namespace, name and UID, and deletes it idempotently")
+  void clusterPodsListAndDeleteCreatedPods() throws Exception {
+    Assumptions.assumeTrue(provider instanceof ClusterPods, "the provider does not implement ClusterPods");
+    ClusterPods cluster = (ClusterPods) provider;
+    V1Pod pod = create(newPod());
+    awaitRunning(pod);
+    BackendPod listed = cluster.listClusterPods().stream().filter(p -> p.uid().equals(uid(pod))).findFirst()
+        .orElseThrow(() -> new AssertionError("listClusterPods() does not list " + ConformancePods.describe(pod)));
+    assertThat(listed.namespace()).as("namespace of %s", listed).isEqualTo(pod.getMetadata().getNamespace());
+    assertThat(listed.name()).as("name of %s", listed).isEqualTo(pod.getMetadata().getName());
+    assertThat(listed.nodeName()).as("node of %s", listed).isNotBlank();
+    assertThat(listed.id()).as("id of %s", listed).isNotBlank();
+
+    cluster.deleteClusterPod(listed);
+    awaitTerminalOrGone(pod);
+    await("listClusterPods() to drop " + listed).atMost(terminationTimeout()).pollInterval(Duration.ofMillis(100))
+        .until(() -> cluster.listClusterPods().stream().noneMatch(p -> p.uid().equals(uid(pod))));
+    cluster.deleteClusterPod(listed); // gone already: success
   }
 
   @Test

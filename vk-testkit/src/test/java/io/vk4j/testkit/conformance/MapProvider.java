@@ -148,8 +148,8 @@ class MapProvider implements Provider {
     return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
   }
 
-  /** The same, signalling its changes. */
-  static class Notifying extends MapProvider implements PodNotifier {
+  /** The same, signalling its changes, and listing its pods as the cluster's ({@link ClusterPods}). */
+  static class Notifying extends MapProvider implements PodNotifier, io.vk4j.api.ClusterPods {
     private PodStatusListener listener;
 
     Notifying(Flaw... flaws) {
@@ -159,6 +159,19 @@ class MapProvider implements Provider {
     @Override
     public void notifyPods(PodStatusListener listener) {
       this.listener = listener;
+    }
+
+    @Override
+    public List<io.vk4j.api.BackendPod> listClusterPods() {
+      return listPods().stream().map(p -> io.vk4j.api.BackendPod.builder().id("map-" + p.getMetadata().getUid())
+          .nodeName("map-node").namespace(p.getMetadata().getNamespace()).name(p.getMetadata().getName())
+          .uid(p.getMetadata().getUid()).build()).toList();
+    }
+
+    @Override
+    public void deleteClusterPod(io.vk4j.api.BackendPod pod) throws ProviderException {
+      deletePod(new V1Pod().metadata(new io.kubernetes.client.openapi.models.V1ObjectMeta()
+          .namespace(pod.namespace()).name(pod.name()).uid(pod.uid())));
     }
 
     @Override

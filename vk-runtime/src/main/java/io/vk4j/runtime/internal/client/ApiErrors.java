@@ -88,6 +88,8 @@ public final class ApiErrors {
       }
       return body.strip();
     }
-    return api.getMessage() == null ? "no message" : api.getMessage();
+    // not getMessage(): client-java appends "HTTP response code/body/headers" lines to it
+    Throwable cause = api.getCause();
+    return cause != null && cause.getMessage() != null ? cause.getMessage() : "no message";
   }
 }

@@ -57,6 +57,11 @@ public final class WatchCache<T extends KubernetesObject> implements AutoCloseab
     thread.start();
   }
 
+  /** Whether the thread that keeps the cache current runs (it ends only when closed, or on an Error). */
+  public boolean running() {
+    return thread.isAlive();
+  }
+
   /** Whether the cache holds everything the API server had at one moment since start. */
   public boolean synced() {
     return synced;

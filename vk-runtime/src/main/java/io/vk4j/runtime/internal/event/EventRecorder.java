@@ -14,6 +14,7 @@ import io.kubernetes.client.openapi.models.V1ObjectReference;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.vk4j.api.PodEventRecorder;
 import io.vk4j.runtime.internal.client.ApiErrors;
+import io.vk4j.runtime.internal.metrics.NodeMetrics;
 import io.vk4j.runtime.internal.queue.TokenBucket;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,6 +60,7 @@ public final class EventRecorder implements PodEventRecorder, AutoCloseable {
   private final Thread sender;
   private final AtomicLong sequence = new AtomicLong();
   private volatile boolean closed;
+  private volatile NodeMetrics metrics = NodeMetrics.discarding();
 
   private record Pending(V1ObjectReference object, String type, String reason, String message,
       OffsetDateTime time) {}
@@ -71,6 +73,13 @@ public final class EventRecorder implements PodEventRecorder, AutoCloseable {
   public static EventRecorder create(ApiClient client, String component, String host, int queueCapacity,
       TokenBucket writes, Clock clock) {
     return new EventRecorder(new ApiEventSink(client, writes), component, host, queueCapacity, clock);
+  }
+
+  /** Counts dropped Events ({@code vk4j_events_dropped_total}) from now on. */
+  public void countInto(NodeMetrics metrics) {
+    this.metrics = metrics;
+    metrics.gauge("vk4j.events.queued", "Events waiting to be sent", null, io.micrometer.core.instrument.Tags.empty(),
+        queue, BlockingQueue::size);
   }
 
   EventRecorder(EventSink sink, String component, String host, int queueCapacity, Clock clock) {
@@ -96,6 +105,7 @@ public final class EventRecorder implements PodEventRecorder, AutoCloseable {
 
   private void record(V1Pod pod, String type, String reason, String message) {
     if (pod == null || pod.getMetadata() == null || pod.getMetadata().getUid() == null) {
+      metrics.eventDropped("rejected");
       log.warn("dropping event {} {} without a pod UID", reason, message);
       return;
     }
@@ -111,6 +121,7 @@ public final class EventRecorder implements PodEventRecorder, AutoCloseable {
     }
     Pending event = new Pending(ref, type, reason, text, now());
     if (closed || !queue.offer(event)) {
+      metrics.eventDropped(closed ? "closing" : "queue_full");
       log.warn("event queue full or closed, dropping {} event {} on pod {}/{}: {}",
           type, reason, ref.getNamespace(), ref.getName(), text);
     }
@@ -138,6 +149,7 @@ public final class EventRecorder implements PodEventRecorder, AutoCloseable {
   /** Sends one event, retrying with backoff while the API server is unreachable or failing. */
   private void sendWithRetries(Pending event) throws InterruptedException {
     if (!limiterOf(event.object.getUid()).tryAcquire()) {
+      metrics.eventDropped("rate_limited");
       log.debug("rate limit of pod {} reached, dropping event {}", event.object.getUid(), event.reason);
       return;
     }
@@ -153,11 +165,13 @@ public final class EventRecorder implements PodEventRecorder, AutoCloseable {
       } catch (ApiException e) {
         String why = ApiErrors.describe(e);
         if (!ApiErrors.isTransient(e)) {
+          metrics.eventDropped("rejected");
           log.warn("could not record event {} on {}/{}, dropping it: {}", event.reason,
               event.object.getNamespace(), event.object.getName(), why);
           return;
         }
         if (closed) {
+          metrics.eventDropped("closing");
           log.warn("closing: dropping event {} on {}/{} ({})", event.reason, event.object.getNamespace(),
               event.object.getName(), why);
           return;
@@ -169,8 +183,9 @@ public final class EventRecorder implements PodEventRecorder, AutoCloseable {
           log.debug("attempt {} to record event {} failed: {}", attempt, event.reason, why);
         }
       } catch (RuntimeException e) {
-        log.warn("could not record event {} on {}/{}, dropping it", event.reason,
-            event.object.getNamespace(), event.object.getName(), e);
+        metrics.eventDropped("rejected");
+        log.warn("could not record event {} on {}/{}, dropping it: {}", event.reason,
+            event.object.getNamespace(), event.object.getName(), e.toString());
         return;
       }
       Thread.sleep(backoff.toMillis());

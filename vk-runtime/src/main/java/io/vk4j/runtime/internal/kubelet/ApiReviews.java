@@ -87,7 +87,8 @@ final class ApiReviews implements Reviews {
     return client.<T>execute(call, type).getData();
   }
 
+  /** One line: an ApiException's own message adds "HTTP response code: 0" and two more lines of nothing. */
   private static String describe(ApiException e) {
-    return e.getCode() == 0 ? String.valueOf(e.getMessage()) : "HTTP " + e.getCode() + " " + e.getResponseBody();
+    return io.vk4j.runtime.internal.client.ApiErrors.describe(e);
   }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 /** The kubelet API's endpoints, by the first segment of the path. */
 enum Endpoint {
   HEALTHZ("healthz", false),
+  READYZ("readyz", false),
   PODS("pods", false),
   RUNNING_PODS("runningpods", false),
   CONTAINER_LOGS("containerLogs", false),
@@ -32,12 +33,20 @@ enum Endpoint {
     if (segments.equals(List.of("healthz"))) {
       return HEALTHZ;
     }
+    if (segments.equals(List.of("readyz"))) {
+      return READYZ;
+    }
     for (Endpoint endpoint : values()) {
-      if (endpoint != HEALTHZ && endpoint != OTHER && endpoint.segment.equals(segments.get(0))) {
+      if (!endpoint.probe() && endpoint != OTHER && endpoint.segment.equals(segments.get(0))) {
         return endpoint;
       }
     }
     return OTHER;
+  }
+
+  /** The probes' endpoints, which answer everybody: a kubelet's probes carry no credentials. */
+  boolean probe() {
+    return this == HEALTHZ || this == READYZ;
   }
 
   /** Whether clients of this endpoint (kubectl exec, attach, port-forward) read errors as a {@code Status}. */

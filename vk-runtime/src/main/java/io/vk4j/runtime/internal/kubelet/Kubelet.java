@@ -20,4 +20,5 @@ record Kubelet(
     /** Bounded pool for provider calls and serialization that must not run on the event loop. */
     Executor workers,
     StreamSlots streams,
-    LogStreamer logs) {}
+    LogStreamer logs,
+    KubeletApiServer.NodeState state) {}

@@ -34,13 +34,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The kubelet's HTTPS API of one virtual node: what the API server calls for {@code kubectl logs},
  * {@code exec}, {@code attach} and {@code port-forward}, and what metrics-server and Prometheus
- * scrape. Every request but {@code GET /healthz} is authenticated (client certificate or bearer
+ * scrape. Every request but the probes' is authenticated (client certificate or bearer
  * token) and authorized with a SubjectAccessReview, as {@link KubeletApiOptions} describes.
  *
  * <ul>
  *   <li>{@code GET /pods}, {@code GET /runningpods/}: pods as the API server has them
  *   <li>{@code GET /containerLogs/{namespace}/{pod}/{container}}: streamed, {@code follow} included
  *   <li>{@code GET /stats/summary}, {@code /metrics/resource}, {@code /metrics/cadvisor}
+ *   <li>{@code GET /metrics}: vk4j's own metrics (authorized as {@code nodes/metrics}, like the kubelet's)
+ *   <li>{@code GET /healthz} (live), {@code GET /readyz} (registered and synced): open to all, for probes
  *   <li>{@code /exec/...}, {@code /attach/...}, {@code /portForward/...}: SPDY/3.1 or WebSocket
  * </ul>
  */
@@ -49,6 +51,16 @@ public final class KubeletApiServer implements AutoCloseable {
   private static final int WORKERS = 4;
   private static final int WORKER_QUEUE = 256;
   private static final Duration FILE_RELOAD_INTERVAL = Duration.ofSeconds(2);
+
+  /**
+   * What the node says about itself: why it is not live (empty while it is: {@code /healthz}), whether
+   * it is ready ({@code /readyz}), and its metrics in Prometheus' text format ({@code /metrics}).
+   */
+  public record NodeState(Supplier<Optional<String>> liveness, java.util.function.BooleanSupplier ready,
+      Supplier<String> metrics) {
+    /** Always live and ready, without metrics of its own. */
+    static final NodeState UNKNOWN = new NodeState(Optional::empty, () -> true, () -> "");
+  }
 
   /** Where the node's kubelet API listens and which names its self-issued certificate carries. */
   public record Address(String nodeName, String internalIp, String bindAddress, int port) {}
@@ -78,14 +90,19 @@ public final class KubeletApiServer implements AutoCloseable {
    * @throws IOException when the address cannot be bound or a certificate file cannot be used
    */
   public static KubeletApiServer start(Address address, KubeletApiOptions options, Provider provider,
-      Supplier<List<V1Pod>> podsOnNode, ApiClient apiClient) throws IOException {
+      Supplier<List<V1Pod>> podsOnNode, ApiClient apiClient, NodeState state) throws IOException {
     return start(address, options, provider, podsOnNode, new ApiReviews(Objects.requireNonNull(apiClient, "apiClient")),
-        Ticker.systemTicker());
+        Ticker.systemTicker(), state);
   }
 
   /** With the reviews (and the clock of their caches) given: tests use their own. */
   static KubeletApiServer start(Address address, KubeletApiOptions options, Provider provider,
       Supplier<List<V1Pod>> podsOnNode, Reviews reviews, Ticker ticker) throws IOException {
+    return start(address, options, provider, podsOnNode, reviews, ticker, NodeState.UNKNOWN);
+  }
+
+  static KubeletApiServer start(Address address, KubeletApiOptions options, Provider provider,
+      Supplier<List<V1Pod>> podsOnNode, Reviews reviews, Ticker ticker, NodeState state) throws IOException {
     FileWatcher watcher = new FileWatcher(FILE_RELOAD_INTERVAL);
     String name = "vk4j-kubelet-" + address.nodeName();
     ExecutorService reviewWorkers = Workers.bounded(name + "-auth", WORKERS, WORKER_QUEUE);
@@ -102,7 +119,7 @@ public final class KubeletApiServer implements AutoCloseable {
       Kubelet kubelet = new Kubelet(address.nodeName(), Instant.now(), options, provider, podsOnNode,
           new Authenticator(clientCas, reviews, options.anonymousAuth(), reviewWorkers, ticker),
           new Authorizer(reviews, reviewWorkers, ticker),
-          workers, streams, logs);
+          workers, streams, logs, state);
       HttpsServer server = HttpsServer.start(name, ServerLimits.builder()
           .bindAddress(address.bindAddress())
           .port(address.port())

@@ -71,9 +71,9 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     Endpoint endpoint = Endpoint.of(path);
     Exchange exchange = new Exchange(ctx, request.method() + " " + path, HttpUtil.isKeepAlive(request),
         endpoint.streaming(), () -> answered(ctx));
-    if (endpoint == Endpoint.HEALTHZ) {
+    if (endpoint.probe()) {
       try {
-        exchange.respond(Replies.of(HttpResponseStatus.OK, Replies.TEXT, "ok"));
+        exchange.respond(probe(endpoint));
       } finally {
         request.release();
       }
@@ -97,6 +97,17 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         request.release();
       }
     }, ctx.executor());
+  }
+
+  /** {@code /healthz}: 200 while the node's controllers run; {@code /readyz}: 200 once registered and synced. */
+  private FullHttpResponse probe(Endpoint endpoint) {
+    if (endpoint == Endpoint.HEALTHZ) {
+      Optional<String> problem = kubelet.state().liveness().get();
+      return problem.isEmpty() ? Replies.of(HttpResponseStatus.OK, Replies.TEXT, "ok")
+          : Replies.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "not live: " + problem.get());
+    }
+    return kubelet.state().ready().getAsBoolean() ? Replies.of(HttpResponseStatus.OK, Replies.TEXT, "ok")
+        : Replies.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: the node is not registered and synced yet");
   }
 
   /** The answer is out and the connection is kept: read on, answering what waited. */
@@ -172,6 +183,11 @@ final class KubeletHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         work(exchange, () -> Replies.json(Metrics.summary(kubelet)));
       }
       case METRICS -> {
+        if (rest.isEmpty()) {
+          get(request, rest, 0);
+          work(exchange, () -> Replies.of(HttpResponseStatus.OK, Replies.PROMETHEUS, kubelet.state().metrics().get()));
+          return;
+        }
         get(request, rest, 1);
         switch (rest.get(0)) {
           case "resource" -> work(exchange, () -> Replies.of(HttpResponseStatus.OK, Replies.PROMETHEUS,

@@ -39,6 +39,8 @@ final class LeaseKeeper {
   private V1Lease lease;
   private boolean held;
   private String problem;
+  private volatile java.time.Instant attemptedAt;
+  private volatile java.time.Instant renewedAt;
 
   LeaseKeeper(LeaseClient client, String nodeName, Duration leaseDuration, Clock clock) {
     this.client = client;
@@ -49,6 +51,7 @@ final class LeaseKeeper {
 
   /** Renews the Lease of the Node with UID {@code nodeUid}, creating it when this keeper never held one. */
   synchronized Renewal renew(String nodeUid) throws InterruptedException {
+    attemptedAt = clock.instant();
     try {
       if (lease == null) {
         Optional<V1Lease> existing = client.read(nodeName);
@@ -86,6 +89,16 @@ final class LeaseKeeper {
     lease = null;
   }
 
+  /** When a renewal was last tried, or {@code null}. */
+  java.time.Instant attemptedAt() {
+    return attemptedAt;
+  }
+
+  /** When the Lease was last renewed (or created), or {@code null}. */
+  java.time.Instant renewedAt() {
+    return renewedAt;
+  }
+
   /** Why the last renewal failed, or {@code null}. */
   synchronized String problem() {
     return problem;
@@ -113,6 +126,7 @@ final class LeaseKeeper {
     }
     held = true;
     problem = null;
+    renewedAt = clock.instant();
     return Renewal.RENEWED;
   }
 

@@ -80,6 +80,8 @@ public final class NodeController implements NodeChangeListener, AutoCloseable {
   private volatile String nodeUid;
   private volatile boolean podsReady;
   private volatile boolean leaseFailing;
+  private volatile boolean retiring;
+  private volatile java.time.Instant statusTickAt;
   private WatchCache<V1Node> watch;
 
   // the node thread's own state
@@ -337,6 +339,7 @@ public final class NodeController implements NodeChangeListener, AutoCloseable {
   }
 
   private void statusTick() {
+    statusTickAt = clock.instant();
     if (nodeUid != null) {
       updateStatus();
     }
@@ -474,6 +477,10 @@ public final class NodeController implements NodeChangeListener, AutoCloseable {
     nodeUid = null;
     lastSeen = null;
     lease.forgetVanished();
+    if (retiring) {
+      log.info("node {} is gone; it is retiring, so it stays gone", settings.nodeName());
+      return;
+    }
     if (!settings.recreateDeletedNode()) {
       problem = "the Node was deleted from outside and recreateDeletedNode is off";
       log.warn("node {} was deleted from outside; not registering it again (recreateDeletedNode is off)",
@@ -493,8 +500,40 @@ public final class NodeController implements NodeChangeListener, AutoCloseable {
     registerBackoffMillis = Math.min(registerBackoffMillis * 2, MAX_REGISTER_BACKOFF_MILLIS);
   }
 
+  /** The node is going away for good: once deleted it is not registered again. */
+  public void retire() {
+    retiring = true;
+  }
+
+  /** Seconds since the Lease was last renewed, or NaN before the first renewal. */
+  public double heartbeatAgeSeconds() {
+    java.time.Instant renewed = lease.renewedAt();
+    return renewed == null ? Double.NaN : Duration.between(renewed, clock.instant()).toMillis() / 1000.0;
+  }
+
+  /**
+   * Why the node controller is not live, or {@code null}: once registered, its threads must keep
+   * trying to renew the Lease and to send the node status on their periods (whether the API server
+   * answers is another matter: a restart would not help that).
+   */
+  public String liveness() {
+    if (!registered.isDone()) {
+      return null;
+    }
+    java.time.Instant now = clock.instant();
+    java.time.Instant attempted = lease.attemptedAt();
+    if (attempted != null && Duration.between(attempted, now).compareTo(settings.leaseRenewInterval().multipliedBy(3)) > 0) {
+      return "the Lease of node " + settings.nodeName() + " was last tried " + attempted + ": its thread is stuck";
+    }
+    java.time.Instant ticked = statusTickAt;
+    if (ticked != null && Duration.between(ticked, now).compareTo(settings.statusUpdatePeriod().multipliedBy(3)) > 0) {
+      return "the status of node " + settings.nodeName() + " was last sent " + ticked + ": its thread is stuck";
+    }
+    return thread.isShutdown() ? "the node controller is closed" : null;
+  }
+
   /** The UID of the Node this controller keeps, or {@code null} while there is none. */
-  String nodeUid() {
+  public String nodeUid() {
     return nodeUid;
   }
 

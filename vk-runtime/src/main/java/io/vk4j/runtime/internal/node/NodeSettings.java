@@ -24,7 +24,19 @@ public record NodeSettings(
     String internalIp,
     String operatingSystem,
     int kubeletPort,
-    String runtimeVersion) {
+    String runtimeVersion,
+    /** Labels of the runtime's own beside the fixed ones (the StatefulSet that runs the node). */
+    java.util.Map<String, String> extraLabels) {
+
+  public NodeSettings(String nodeName, String providerName, Optional<Taint> taint, Duration leaseDuration,
+      Duration leaseRenewInterval, Duration statusUpdatePeriod, Duration pingInterval, Duration pingTimeout,
+      boolean recreateDeletedNode, String internalIp, String operatingSystem, int kubeletPort, String runtimeVersion) {
+    this(nodeName, providerName, taint, leaseDuration, leaseRenewInterval, statusUpdatePeriod, pingInterval,
+        pingTimeout, recreateDeletedNode, internalIp, operatingSystem, kubeletPort, runtimeVersion, java.util.Map.of());
+  }
+
+  /** The label naming the provider of a vk4j Node: which Nodes the cluster sweep of a provider may retire. */
+  public static final String PROVIDER_LABEL = "vk4j.io/provider";
 
   /** Our taint of the Node. */
   public record Taint(String key, String value, String effect) {}

@@ -90,6 +90,9 @@ final class NodeTemplate {
     labels.put("kubernetes.io/role", "agent");
     labels.put("kubernetes.io/hostname", settings.nodeName());
     labels.put("kubernetes.io/os", settings.operatingSystem());
+    // which nodes the cluster sweep of this provider may retire when they are abandoned
+    labels.put(NodeSettings.PROVIDER_LABEL, settings.providerName());
+    labels.putAll(settings.extraLabels());
     return labels;
   }
 

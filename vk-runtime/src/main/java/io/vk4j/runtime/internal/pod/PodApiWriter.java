@@ -80,15 +80,6 @@ final class PodApiWriter implements PodStatusWriter {
         .body(new V1DeleteOptions().gracePeriodSeconds(0L)
             .preconditions(new V1Preconditions().uid(pod.getMetadata().getUid())))
         .buildCall(null);
-    try (okhttp3.Response response = call.execute()) {
-      int code = response.code();
-      if (response.isSuccessful() || code == 404 || code == 409) {
-        return;
-      }
-      throw new ApiException(code, response.headers().toMultimap(),
-          response.body() == null ? null : response.body().string());
-    } catch (java.io.IOException e) {
-      throw new ApiException(e);
-    }
+    io.vk4j.runtime.internal.client.Deletes.send(call);
   }
 }

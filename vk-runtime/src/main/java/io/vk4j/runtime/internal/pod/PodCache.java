@@ -26,6 +26,11 @@ interface PodCache extends AutoCloseable {
   /** Every cached pod: shared objects, not to be modified. */
   Collection<V1Pod> pods();
 
+  /** Why the cache is not kept current (its watch thread stopped), or {@code null}. */
+  default String liveness() {
+    return null;
+  }
+
   /** A newer version of a pod, from a write response: replaces the cached one when it is newer. */
   void offer(V1Pod newer);
 

@@ -11,6 +11,8 @@ import io.vk4j.api.Provider;
 import io.vk4j.api.ProviderException;
 import io.vk4j.runtime.internal.client.ApiListWatch;
 import io.vk4j.runtime.internal.env.EnvResolver;
+import io.vk4j.runtime.internal.metrics.NodeMetrics;
+import io.micrometer.core.instrument.Tags;
 import io.vk4j.runtime.internal.queue.TokenBucket;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,7 +76,8 @@ public final class PodController implements PodStatusListener, AutoCloseable {
   private final ScheduledExecutorService timer;
   private final ThreadFactory workerThreads;
   private final WorkQueue<String> queue;
-  private final List<Thread> workers = new ArrayList<>();
+  private final List<Thread> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final NodeMetrics metrics;
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   /** UIDs of pods told that the node is not ready yet. */
   private final Set<String> toldNotReady = ConcurrentHashMap.newKeySet();
@@ -84,14 +87,21 @@ public final class PodController implements PodStatusListener, AutoCloseable {
 
   /** The pod controller of a node on a real API server. */
   public static PodController create(String nodeName, String providerName, ApiClient client, Provider provider,
-      EnvResolver env, PodEventRecorder events, TokenBucket writes, Settings settings, Clock clock) {
+      EnvResolver env, PodEventRecorder events, TokenBucket writes, Settings settings, Clock clock,
+      NodeMetrics metrics) {
     return new PodController(nodeName, providerName, provider, env, events,
         new WatchedPods(nodeName, ApiListWatch.podsOn(client, nodeName)), new PodApiWriter(client, writes),
-        settings, clock);
+        settings, clock, metrics);
   }
 
   PodController(String nodeName, String providerName, Provider provider, EnvResolver env, PodEventRecorder events,
       PodCache cache, PodStatusWriter writer, Settings settings, Clock clock) {
+    this(nodeName, providerName, provider, env, events, cache, writer, settings, clock, NodeMetrics.discarding());
+  }
+
+  PodController(String nodeName, String providerName, Provider provider, EnvResolver env, PodEventRecorder events,
+      PodCache cache, PodStatusWriter writer, Settings settings, Clock clock, NodeMetrics metrics) {
+    this.metrics = metrics;
     this.nodeName = nodeName;
     this.provider = provider;
     this.events = events;
@@ -101,10 +111,45 @@ public final class PodController implements PodStatusListener, AutoCloseable {
     this.timer = Executors.newScheduledThreadPool(2,
         new ThreadFactoryBuilder().setNameFormat(nodeName + "-pod-timer-%d").setDaemon(true).build());
     this.workerThreads = new ThreadFactoryBuilder().setNameFormat(nodeName + "-pod-worker-%d").setDaemon(true).build();
-    this.queue = new WorkQueue<>(timer, settings.retryBaseDelay(), settings.retryMaxDelay(), new TokenBucket(10, 100));
-    this.calls = new ProviderCalls(timer, settings.providerCallTimeout());
+    this.queue = new WorkQueue<>(timer, settings.retryBaseDelay(), settings.retryMaxDelay(), new TokenBucket(10, 100),
+        metrics::queued);
+    this.calls = new ProviderCalls(timer, settings.providerCallTimeout(), metrics);
     this.reconciler = new PodReconciler(provider, providerName, env, events, writer, cache, book, calls, clock,
-        settings.progressStatusDelay(), settings.statusPollPeriod());
+        settings.progressStatusDelay(), settings.statusPollPeriod(), metrics);
+    metrics.gauge("vk4j.workqueue.depth", "Pod keys waiting in the work queue", null, Tags.empty(), queue,
+        WorkQueue::size);
+    for (String phase : List.of("Pending", "Running", "Succeeded", "Failed", "Unknown")) {
+      metrics.gauge("vk4j.pods", "Pods bound to the node, by phase", null, Tags.of("phase", phase), cache,
+          c -> countPhase(c, phase));
+    }
+  }
+
+  /** Pods of the cache in {@code phase}; a pod without a status counts as Pending. Read at each scrape. */
+  private static double countPhase(PodCache cache, String phase) {
+    int count = 0;
+    for (V1Pod pod : cache.pods()) {
+      String shown = pod.getStatus() == null || pod.getStatus().getPhase() == null ? "Pending" : pod.getStatus().getPhase();
+      if (shown.equals(phase)) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * Why the controller is not live, or {@code null}: every worker started must still run (a worker
+   * that died would leave pods unreconciled while the node looks healthy).
+   */
+  public String liveness() {
+    if (closed) {
+      return "the pod controller is closed";
+    }
+    for (Thread worker : workers) {
+      if (!worker.isAlive()) {
+        return "pod worker " + worker.getName() + " stopped";
+      }
+    }
+    return cache.liveness();
   }
 
   /** Starts watching; adoption, the orphan sweep and the workers follow once the cache synced. */
@@ -211,7 +256,7 @@ public final class PodController implements PodStatusListener, AutoCloseable {
     }
     int adopted = 0;
     int orphans = 0;
-    for (V1Pod running : calls.call("listPods", provider::listPods)) {
+    for (V1Pod running : calls.call("listPods", "listPods", provider::listPods)) {
       V1Pod pod = inApi.get(Pods.uid(running));
       if (pod != null) {
         PodRecord record = book.recordOf(pod);
@@ -224,7 +269,7 @@ public final class PodController implements PodStatusListener, AutoCloseable {
       log.info("node {}: deleting pod {} ({}) from the provider: it has no pod in the API server",
           nodeName, Pods.key(running), Pods.uid(running));
       try {
-        calls.run("deletePod of orphan " + Pods.key(running), () -> {
+        calls.run("deletePod", "deletePod of orphan " + Pods.key(running), () -> {
           provider.deletePod(running);
           return null;
         });
@@ -252,6 +297,7 @@ public final class PodController implements PodStatusListener, AutoCloseable {
         return;
       }
       Outcome outcome;
+      long start = System.nanoTime();
       try {
         outcome = reconciler.reconcile(key);
       } catch (InterruptedException e) {
@@ -261,6 +307,7 @@ public final class PodController implements PodStatusListener, AutoCloseable {
         log.error("pod {}: reconcile failed", key, e);
         outcome = Outcome.retry();
       }
+      metrics.reconciled(System.nanoTime() - start);
       switch (outcome.kind()) {
         case DONE -> queue.forget(key);
         case RETRY -> queue.addRateLimited(key, outcome.delay());

@@ -13,6 +13,7 @@ import io.vk4j.api.RetryableException;
 import io.vk4j.runtime.internal.client.ApiErrors;
 import io.vk4j.runtime.internal.env.EnvResolution;
 import io.vk4j.runtime.internal.env.EnvResolver;
+import io.vk4j.runtime.internal.metrics.NodeMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -45,6 +46,7 @@ final class PodReconciler {
   private final Clock clock;
   private final Duration progressDelay;
   private final Duration vanishGrace;
+  private final NodeMetrics metrics;
 
   /**
    * @param progressDelay how long a Pending status waits before it is written, in case Running follows
@@ -53,6 +55,14 @@ final class PodReconciler {
   PodReconciler(Provider provider, String providerName, EnvResolver env, PodEventRecorder events,
       PodStatusWriter writer, PodCache cache, PodBook book, ProviderCalls calls, Clock clock,
       Duration progressDelay, Duration vanishGrace) {
+    this(provider, providerName, env, events, writer, cache, book, calls, clock, progressDelay, vanishGrace,
+        NodeMetrics.discarding());
+  }
+
+  PodReconciler(Provider provider, String providerName, EnvResolver env, PodEventRecorder events,
+      PodStatusWriter writer, PodCache cache, PodBook book, ProviderCalls calls, Clock clock,
+      Duration progressDelay, Duration vanishGrace, NodeMetrics metrics) {
+    this.metrics = metrics;
     this.provider = provider;
     this.providerName = providerName;
     this.env = env;
@@ -100,6 +110,7 @@ final class PodReconciler {
       }
       return syncStatus(pod, record);
     } catch (ApiException e) {
+      metrics.reconcileError("api");
       log.warn("pod {}: API server request failed: {}", key, ApiErrors.describe(e));
       return Outcome.retry();
     }
@@ -117,13 +128,14 @@ final class PodReconciler {
       boolean inProvider = record == null || (record.created && !record.deleted);
       if (inProvider) {
         try {
-          calls.run("deletePod of " + key, () -> {
+          calls.run("deletePod", "deletePod of " + key, () -> {
             provider.deletePod(Pods.copy(pod));
             return null;
           });
         } catch (NotFoundException e) {
           // gone already
         } catch (ProviderException | RuntimeException e) {
+          metrics.reconcileError("delete");
           events.warning(pod, "ProviderDeleteFailed", "Deleting the pod in provider " + providerName
               + " failed: " + describe(e));
           log.warn("pod {} ({}): provider delete failed: {}", key, Pods.uid(pod), describe(e));
@@ -152,7 +164,7 @@ final class PodReconciler {
       return Outcome.retry();
     }
     try {
-      calls.run("createPod of " + Pods.key(pod), () -> {
+      calls.run("createPod", "createPod of " + Pods.key(pod), () -> {
         provider.createPod(resolved);
         return null;
       });
@@ -171,6 +183,7 @@ final class PodReconciler {
   /** The pod can never run as specified: Failed with the reason, not retried until its spec changes. */
   private Outcome rejected(V1Pod pod, PodRecord record, int spec, String message, InvalidInputException e)
       throws ApiException, InterruptedException {
+    metrics.reconcileError("create");
     events.warning(pod, "ProviderCreateFailed", message);
     record.rejected = true;
     record.rejectedSpecHash = spec;
@@ -187,11 +200,12 @@ final class PodReconciler {
         events.warning(pod, resolution.failure().get().reason(), resolution.failure().get().message());
         return Outcome.retry();
       }
-      calls.run("updatePod of " + Pods.key(pod), () -> {
+      calls.run("updatePod", "updatePod of " + Pods.key(pod), () -> {
         provider.updatePod(resolved);
         return null;
       });
     } catch (InvalidInputException e) {
+      metrics.reconcileError("update");
       // the pod keeps running as it is; the change is not retried until the spec changes again
       events.warning(pod, "ProviderUpdateFailed", "Provider " + providerName + " cannot apply the change: "
           + e.getMessage());
@@ -199,6 +213,7 @@ final class PodReconciler {
       record.rejectedSpecHash = spec;
       return null;
     } catch (ProviderException | RuntimeException e) {
+      metrics.reconcileError("update");
       events.warning(pod, "ProviderUpdateFailed", "Updating the pod in provider " + providerName + " failed: "
           + describe(e));
       return retryAfter(e);
@@ -218,7 +233,7 @@ final class PodReconciler {
     boolean graceOver = !now.isBefore(deadline);
     if (record.created && !record.deleted) {
       try {
-        calls.run("deletePod of " + Pods.key(pod), () -> {
+        calls.run("deletePod", "deletePod of " + Pods.key(pod), () -> {
           provider.deletePod(Pods.copy(pod));
           return null;
         });
@@ -227,6 +242,7 @@ final class PodReconciler {
       } catch (NotFoundException e) {
         record.deleted = true;
       } catch (ProviderException | RuntimeException e) {
+        metrics.reconcileError("delete");
         events.warning(pod, "ProviderDeleteFailed", "Deleting the pod in provider " + providerName + " failed: "
             + describe(e));
         if (!graceOver) {
@@ -325,7 +341,7 @@ final class PodReconciler {
   /** The provider's pod with this UID; empty when it has none; {@code null} when it failed to say. */
   private Optional<V1Pod> providerPod(V1Pod pod) {
     try {
-      Optional<V1Pod> found = calls.call("getPod of " + Pods.key(pod),
+      Optional<V1Pod> found = calls.call("getPod", "getPod of " + Pods.key(pod),
           () -> provider.getPod(pod.getMetadata().getNamespace(), pod.getMetadata().getName()));
       if (found.isPresent() && !Pods.uid(pod).equals(Pods.uid(found.get()))) {
         return Optional.empty(); // a predecessor of the same name
@@ -334,12 +350,14 @@ final class PodReconciler {
     } catch (NotFoundException e) {
       return Optional.empty();
     } catch (ProviderException | RuntimeException e) {
+      metrics.reconcileError("status");
       log.warn("pod {}: provider getPod failed: {}", Pods.key(pod), describe(e));
       return null;
     }
   }
 
   private Outcome failedAttempt(V1Pod pod, String eventReason, Exception e) throws ApiException, InterruptedException {
+    metrics.reconcileError("create");
     String reason = e instanceof ProviderException p ? p.reason() : "ProviderFailed";
     events.warning(pod, eventReason, "Creating the pod in provider " + providerName + " failed: " + describe(e));
     log.info("pod {}: {} ({}), will retry", Pods.key(pod), eventReason, describe(e));

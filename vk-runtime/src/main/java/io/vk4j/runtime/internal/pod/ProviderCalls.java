@@ -1,7 +1,10 @@
 package io.vk4j.runtime.internal.pod;
 
+import io.vk4j.api.InvalidInputException;
+import io.vk4j.api.NotFoundException;
 import io.vk4j.api.ProviderException;
 import io.vk4j.api.RetryableException;
+import io.vk4j.runtime.internal.metrics.NodeMetrics;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -22,13 +25,48 @@ final class ProviderCalls {
 
   private final ScheduledExecutorService timer;
   private final Duration timeout;
+  private final NodeMetrics metrics;
 
   ProviderCalls(ScheduledExecutorService timer, Duration timeout) {
-    this.timer = timer;
-    this.timeout = timeout;
+    this(timer, timeout, NodeMetrics.discarding());
   }
 
-  <T> T call(String what, Call<T> call) throws ProviderException {
+  ProviderCalls(ScheduledExecutorService timer, Duration timeout, NodeMetrics metrics) {
+    this.timer = timer;
+    this.timeout = timeout;
+    this.metrics = metrics;
+  }
+
+  /**
+   * @param method the SPI method, for the metrics ({@code createPod}...)
+   * @param what the call in words, for the timeout's message
+   */
+  <T> T call(String method, String what, Call<T> call) throws ProviderException {
+    long start = System.nanoTime();
+    try {
+      return timed(what, call);
+    } catch (ProviderException | RuntimeException e) {
+      metrics.providerError(method, kind(e));
+      throw e;
+    } finally {
+      metrics.providerCall(method, System.nanoTime() - start);
+    }
+  }
+
+  private static String kind(Exception e) {
+    if (e instanceof RetryableException r && TIMEOUT_REASON.equals(r.reason())) {
+      return "timeout";
+    }
+    if (e instanceof NotFoundException) {
+      return "notfound";
+    }
+    if (e instanceof InvalidInputException) {
+      return "invalid";
+    }
+    return e instanceof RetryableException ? "retryable" : "other";
+  }
+
+  private <T> T timed(String what, Call<T> call) throws ProviderException {
     Thread caller = Thread.currentThread();
     Object guard = new Object();
     boolean[] state = new boolean[2]; // [0] the call is over, [1] the deadline struck
@@ -71,7 +109,7 @@ final class ProviderCalls {
     return result;
   }
 
-  void run(String what, Call<Void> call) throws ProviderException {
-    call(what, call);
+  void run(String method, String what, Call<Void> call) throws ProviderException {
+    call(method, what, call);
   }
 }

@@ -56,6 +56,12 @@ final class WatchedPods implements PodCache {
   }
 
   @Override
+  public String liveness() {
+    WatchCache<V1Pod> watch = cache;
+    return watch == null || watch.running() ? null : "the watch of the pods on node " + nodeName + " stopped";
+  }
+
+  @Override
   public void offer(V1Pod newer) {
     if (cache != null) {
       cache.offer(newer);

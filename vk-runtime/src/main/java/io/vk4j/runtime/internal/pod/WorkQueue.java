@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
 /**
  * A deduplicating, rate-limited work queue of keys, after the pattern of client-go's workqueue.
@@ -28,6 +29,7 @@ final class WorkQueue<K> {
   private final Duration baseDelay;
   private final Duration maxDelay;
   private final TokenBucket overall;
+  private final LongConsumer waited;
 
   private final Object lock = new Object();
   private final LinkedHashSet<K> ready = new LinkedHashSet<>();
@@ -35,6 +37,8 @@ final class WorkQueue<K> {
   private final Set<K> processing = new HashSet<>();
   private final Map<K, Long> waitingUntil = new HashMap<>();
   private final Map<K, Integer> failures = new HashMap<>();
+  /** When each ready key became ready, for {@code waited}. */
+  private final Map<K, Long> readySince = new HashMap<>();
   private boolean shutDown;
 
   /**
@@ -44,10 +48,25 @@ final class WorkQueue<K> {
    * @param overall limits the rate of all rate-limited adds together
    */
   WorkQueue(ScheduledExecutorService timer, Duration baseDelay, Duration maxDelay, TokenBucket overall) {
+    this(timer, baseDelay, maxDelay, overall, nanos -> {});
+  }
+
+  /** @param waited hears how long each key taken waited while ready, in nanoseconds */
+  WorkQueue(ScheduledExecutorService timer, Duration baseDelay, Duration maxDelay, TokenBucket overall,
+      LongConsumer waited) {
     this.timer = timer;
     this.baseDelay = baseDelay;
     this.maxDelay = maxDelay;
     this.overall = overall;
+    this.waited = waited;
+  }
+
+  /** Makes {@code key} ready to be taken; under the lock. */
+  private void makeReady(K key) {
+    if (ready.add(key)) {
+      readySince.put(key, System.nanoTime());
+    }
+    lock.notify();
   }
 
   /** Queues {@code key} now, unless it is queued already. */
@@ -57,8 +76,7 @@ final class WorkQueue<K> {
         return;
       }
       if (!processing.contains(key)) {
-        ready.add(key);
-        lock.notify();
+        makeReady(key);
       }
     }
   }
@@ -141,6 +159,8 @@ final class WorkQueue<K> {
    * Returns {@code null} once the queue is shut down.
    */
   K take() throws InterruptedException {
+    K key;
+    long since;
     synchronized (lock) {
       while (ready.isEmpty() && !shutDown) {
         lock.wait();
@@ -149,12 +169,15 @@ final class WorkQueue<K> {
         return null;
       }
       Iterator<K> first = ready.iterator();
-      K key = first.next();
+      key = first.next();
       first.remove();
       dirty.remove(key);
       processing.add(key);
-      return key;
+      Long readyAt = readySince.remove(key);
+      since = readyAt == null ? System.nanoTime() : readyAt;
     }
+    waited.accept(System.nanoTime() - since);
+    return key;
   }
 
   /** Ends the processing of {@code key}; queues it again when it was added meanwhile. */
@@ -162,8 +185,7 @@ final class WorkQueue<K> {
     synchronized (lock) {
       processing.remove(key);
       if (dirty.contains(key) && !shutDown) {
-        ready.add(key);
-        lock.notify();
+        makeReady(key);
       }
     }
   }

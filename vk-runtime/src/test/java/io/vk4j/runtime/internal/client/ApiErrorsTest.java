@@ -34,4 +34,14 @@ class ApiErrorsTest {
     assertThat(ApiErrors.isTransient(new ApiException(503, "unavailable"))).isTrue();
     assertThat(ApiErrors.isTransient(new ApiException(429, "slow down"))).isTrue();
   }
+
+  @Test
+  void aFailureIsOneLineWithoutTheClientsResponseLines() {
+    ApiException noBody = new ApiException(500, Map.of(), "");
+    ApiException noAnswer = new ApiException("Message: x", new ConnectException("refused"), 0, null, null);
+
+    assertThat(noBody.getMessage()).contains("HTTP response code"); // what used to reach the logs
+    assertThat(ApiErrors.describe(noBody)).isEqualTo("HTTP 500: no message").doesNotContain("\n");
+    assertThat(ApiErrors.describe(noAnswer)).isEqualTo("connection refused (the API server is not reachable)");
+  }
 }

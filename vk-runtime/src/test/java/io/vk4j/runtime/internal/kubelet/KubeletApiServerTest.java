@@ -87,6 +87,26 @@ class KubeletApiServerTest {
     return new HttpsTestClient(server.port(), token);
   }
 
+  @Test
+  void theProbesSayWhatTheNodeSaysAndMetricsNeedNodesMetrics() throws Exception {
+    KubeletApiServer.NodeState stuck = new KubeletApiServer.NodeState(() -> java.util.Optional.of("pod worker w-1 stopped"),
+        () -> false, () -> "vk4j_pods{node=\"vk-1\",phase=\"Running\"} 1.0\n");
+    KubeletApiServer started = KubeletApiServer.start(new KubeletApiServer.Address(NODE, "127.0.0.1", "127.0.0.1", 0),
+        KubeletApiOptions.defaults(), provider, () -> List.copyOf(podsOnNode), reviews, reviews.ticker, stuck);
+    servers.add(started);
+    HttpsTestClient anonymous = new HttpsTestClient(started.port(), null);
+
+    assertThat(anonymous.get("/healthz").statusCode()).isEqualTo(500);
+    assertThat(anonymous.get("/healthz").body()).isEqualTo("not live: pod worker w-1 stopped\n");
+    assertThat(anonymous.get("/readyz").statusCode()).isEqualTo(503);
+    assertThat(anonymous.get("/metrics").statusCode()).isEqualTo(401);
+    assertThat(new HttpsTestClient(started.port(), "bob-token").get("/metrics").statusCode()).isEqualTo(403);
+    java.net.http.HttpResponse<String> metrics = new HttpsTestClient(started.port(), "alice-token").get("/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body()).isEqualTo("vk4j_pods{node=\"vk-1\",phase=\"Running\"} 1.0\n");
+    assertThat(reviews.accessReviews).anySatisfy(r -> assertThat(r).contains("get nodes/metrics"));
+  }
+
   static V1Pod pod(String namespace, String name, String uid, String phase) {
     return new V1Pod()
         .metadata(new V1ObjectMeta().namespace(namespace).name(name).uid(uid))
