@@ -17,6 +17,7 @@ import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
 import io.vk4j.testkit.cluster.KubernetesJson;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.Reader;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -35,6 +36,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -62,14 +64,18 @@ public final class NodeBenchmark {
   private final CoreV1Api core;
   private final ApiServerRequests server;
   private final HttpClient http = HttpClient.newHttpClient();
+  /** The resources the node's ClusterRole allows: requests of others are the API server's own. */
+  private final Set<String> nodeResources;
   /** Requests per second the API server serves itself (loopback clients) with no node: subtracted. */
   private Map<String, Double> background = Map.of();
+  private int runs;
 
   private NodeBenchmark(Options options) throws IOException {
     this.options = options;
     this.client = client(options.kubeconfig, own);
     this.core = new CoreV1Api(client);
     this.server = new ApiServerRequests(client);
+    this.nodeResources = DeployedJvm.nodeResources(options.statefulSet.resolveSibling("rbac.yaml"));
   }
 
   public static void main(String[] args) throws Exception {
@@ -87,26 +93,29 @@ public final class NodeBenchmark {
     List<RunResult> results = new ArrayList<>();
     Report report = new Report(System.out);
     benchmark.calibrate(Duration.ofSeconds(30));
-    report.header(options, benchmark.jvmOptions(), benchmark.background);
+    Map<String, String> variants = benchmark.jvmVariants();
+    report.header(options, variants, benchmark.background);
     boolean complete = true;
     for (int run = 1; run <= options.runs; run++) {
       for (Scenario scenario : options.scenarios) {
-        RunResult result = benchmark.run(scenario, run);
-        results.add(result);
-        report.run(result);
-        complete &= result.complete();
+        for (Map.Entry<String, String> variant : variants.entrySet()) {
+          RunResult result = benchmark.run(scenario, run, variant.getKey(), variant.getValue());
+          results.add(result);
+          report.run(result);
+          complete &= result.complete();
+        }
       }
     }
     report.summary(results);
     System.exit(complete ? 0 : 1);
   }
 
-  /** The node JVMs' {@code JAVA_TOOL_OPTIONS}: given, else the StatefulSet's. */
-  String jvmOptions() throws IOException {
-    if (options.jvmOptions != null) {
-      return options.jvmOptions;
+  /** The node JVMs' {@code JAVA_TOOL_OPTIONS} by variant: given, else the StatefulSet's. */
+  Map<String, String> jvmVariants() throws IOException {
+    if (!options.jvmVariants.isEmpty()) {
+      return options.jvmVariants;
     }
-    return DeployedJvm.of(options.statefulSet).benchmarkOptions();
+    return Map.of("statefulset", DeployedJvm.of(options.statefulSet).benchmarkOptions());
   }
 
   /**
@@ -125,15 +134,18 @@ public final class NodeBenchmark {
 
   // ---------------------------------------------------------------- one run
 
-  private RunResult run(Scenario scenario, int run) throws Exception {
+  private RunResult run(Scenario scenario, int run, String variant, String jvmOptions) throws Exception {
     String startedAt = OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));
     double load = Double.parseDouble(NodeProcess.loadAverage());
-    Path dir = Files.createDirectories(options.results.resolve("run" + run + "-" + scenario.text().replace(':', '-')));
+    int sequence = ++runs;
+    Path dir = Files.createDirectories(options.results.resolve(String.format("%02d-run%d-%s-%s", sequence, run,
+        scenario.text().replace(':', '-'), variant)));
     List<String> nodes = new ArrayList<>();
     for (int i = 0; i < scenario.nodes(); i++) {
-      nodes.add("b" + suffix + run + (char) ('a' + i));
+      nodes.add("b" + suffix + sequence + (char) ('a' + i)); // short: thread names keep 15 characters
     }
-    log("run %d, scenario %s: nodes %s (load average %.1f)", run, scenario.text(), nodes, load);
+    log("run %d, scenario %s, JVM variant %s: nodes %s (load average %.1f)", run, scenario.text(), variant, nodes,
+        load);
     Map<String, String> namespaceOf = new HashMap<>();
     List<PodPhaseWatch> watches = new ArrayList<>();
     NodeProcess emulator = null;
@@ -145,7 +157,7 @@ public final class NodeBenchmark {
         watches.add(new PodPhaseWatch(client, namespace));
       }
       Map<String, String> environment = new HashMap<>();
-      environment.put("JAVA_TOOL_OPTIONS", jvmOptions());
+      environment.put("JAVA_TOOL_OPTIONS", jvmOptions);
       environment.put("VK4J_FAKE_START_DELAY", "0s");
       environment.put("VK4J_FAKE_POD_CAPACITY", Integer.toString(Math.max(scenario.podsPerNode(), 110)));
       int emulatorPort = 0;
@@ -187,6 +199,7 @@ public final class NodeBenchmark {
       log("settled %.1f s later; node CPU %.2f s", (settled.nanos - allRunning) / 1e9, settled.cpu);
 
       // ---- idle: all Running, nothing changing
+      Map<String, Double> threadsSettled = threadCpu(processes, nodes);
       Thread.sleep(options.idleSeconds * 1000L);
       Snapshot idle = snapshot(processes, emulatorPort);
       long peakRss = sum(processes, NodeProcess::peakRssBytes);
@@ -215,7 +228,7 @@ public final class NodeBenchmark {
       NodeProcess.HeapReading empty = heap(processes, dir, "after-deletion");
       peakRss = Math.max(peakRss, sum(processes, NodeProcess::peakRssBytes));
 
-      return new RunResult(scenario, startedAt, complete, load, startup, cpuAtReady,
+      return new RunResult(scenario, variant, jvmOptions, startedAt, complete, load, startup, cpuAtReady,
           (allRunning - start) / 1e9, latencies(createdAt, watches), cpuAtRunning, settled.cpu,
           (settled.nanos - allRunning) / 1e9, (idle.nanos - settled.nanos) / 1e9, idle.cpu - settled.cpu,
           nodeRequests(settled, idle), peakRss, rss, withPods.liveBytes(), withPods.committedBytes(),
@@ -223,7 +236,7 @@ public final class NodeBenchmark {
           nodeRequests(beforeCreate, settled), nodeRequests(beforeDelete, deleted),
           scenario.eci() ? difference(beforeCreate.eci, settled.eci, deleted.eci, beforeDelete.eci) : Map.of(),
           scenario.eci() ? RequestCounter.difference(idle.eci, settled.eci) : Map.of(),
-          threadsAtReady, threadsAfterIdle, counters,
+          threadsAtReady, threadsSettled, threadsAfterIdle, counters,
           (double) (settled.machine[0] - beforeCreate.machine[0]) / (settled.machine[1] - beforeCreate.machine[1])
               * Runtime.getRuntime().availableProcessors(),
           settled.apiServerCpu - beforeCreate.apiServerCpu);
@@ -234,7 +247,25 @@ public final class NodeBenchmark {
       }
       watches.forEach(PodPhaseWatch::close);
       cleanUp(nodes, namespaceOf.values());
+      if (options.profile) {
+        summarizeRecordings(dir);
+      }
     }
+  }
+
+  /** The JFR summary of each node JVM of a {@code --profile} run, into profile.txt and the log. */
+  private static void summarizeRecordings(Path dir) throws IOException {
+    List<Path> recordings;
+    try (var files = Files.list(dir)) {
+      recordings = files.filter(f -> f.toString().endsWith(".jfr")).sorted().toList();
+    }
+    try (PrintStream profile = new PrintStream(Files.newOutputStream(dir.resolve("profile.txt")), true,
+        StandardCharsets.UTF_8)) {
+      for (Path recording : recordings) {
+        JfrSummary.summarize(recording, profile);
+      }
+    }
+    System.err.print(Files.readString(dir.resolve("profile.txt")));
   }
 
   private List<NodeProcess> startNodes(Scenario scenario, List<String> nodes, Map<String, String> environment,
@@ -243,7 +274,7 @@ public final class NodeBenchmark {
     List<String> java = new ArrayList<>(List.of("java"));
     if (options.profile) {
       // JFR's profile settings and a GC log; the figures of such a run include their overhead
-      java.add("-XX:StartFlightRecording=filename=" + dir.resolve("node.jfr") + ",settings=profile,dumponexit=true");
+      java.add("-XX:StartFlightRecording=filename=" + dir.resolve("node-%p.jfr") + ",settings=profile,dumponexit=true");
       java.add("-Xlog:gc*:file=" + dir.resolve("gc.log"));
       java.add("-XX:NativeMemoryTracking=summary");
     }
@@ -398,8 +429,8 @@ public final class NodeBenchmark {
   }
 
   /**
-   * The requests of the nodes between two snapshots: what the server served less this client's own
-   * and less the server's own background at its measured rate.
+   * The requests of the nodes between two snapshots: what the server served, of the resources the
+   * node may use, less this client's own and less the server's own background at its measured rate.
    */
   private Map<String, Long> nodeRequests(Snapshot from, Snapshot to) {
     Map<String, Long> served = RequestCounter.difference(to.server, from.server);
@@ -407,6 +438,9 @@ public final class NodeBenchmark {
     double seconds = (to.nanos - from.nanos) / 1e9;
     Map<String, Long> result = new TreeMap<>();
     served.forEach((key, count) -> {
+      if (!nodeResources.contains(key.substring(key.indexOf(' ') + 1))) {
+        return;
+      }
       long theirs = count - mine.getOrDefault(key, 0L) - Math.round(background.getOrDefault(key, 0.0) * seconds);
       if (theirs > 0) {
         result.put(key, theirs);

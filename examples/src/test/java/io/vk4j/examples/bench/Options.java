@@ -2,13 +2,16 @@ package io.vk4j.examples.bench;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The benchmark's command line (scripts/benchmark.sh passes the paths). */
 final class Options {
   static final String USAGE = String.join("\n",
       "usage: scripts/benchmark.sh [SCENARIO...] [--runs R] [--idle-seconds S] [--concurrency C]",
-      "                            [--jvm-options OPTS] [--extra-jvm-options OPTS] [--profile] [--label TEXT]",
+      "                            [--jvm-options OPTS | --jvm-variant NAME=OPTS...] [--extra-jvm-options OPTS]",
+      "                            [--profile] [--label TEXT]",
       "  SCENARIO: N (one node, N pods), KxN (K nodes of N pods, one JVM each), KxN:1jvm (K nodes in one",
       "            JVM), eci:N (the ECI provider against the emulator); default: 1000 3000");
 
@@ -18,7 +21,8 @@ final class Options {
   Path emulatorJar;
   Path statefulSet;
   Path results;
-  String jvmOptions;
+  /** JAVA_TOOL_OPTIONS of the node JVMs by variant name; empty: the StatefulSet's only. */
+  Map<String, String> jvmVariants = new LinkedHashMap<>();
   List<String> extraJvmOptions = new ArrayList<>();
   List<Scenario> scenarios = new ArrayList<>();
   List<Long> controlPlanePids = new ArrayList<>();
@@ -41,7 +45,15 @@ final class Options {
           case "--statefulset" -> o.statefulSet = Path.of(args[++i]);
           case "--results" -> o.results = Path.of(args[++i]);
           case "--control-plane-pid" -> o.controlPlanePids.add(Long.parseLong(args[++i]));
-          case "--jvm-options" -> o.jvmOptions = args[++i];
+          case "--jvm-options" -> o.jvmVariants.put("given", args[++i]);
+          case "--jvm-variant" -> {
+            String variant = args[++i];
+            int equals = variant.indexOf('=');
+            if (equals < 1) {
+              throw new IllegalArgumentException("--jvm-variant takes NAME=OPTIONS, not '" + variant + "'");
+            }
+            o.jvmVariants.put(variant.substring(0, equals), variant.substring(equals + 1));
+          }
           case "--extra-jvm-options" -> o.extraJvmOptions.addAll(List.of(args[++i].trim().split("\\s+")));
           case "--runs" -> o.runs = positive(arg, args[++i]);
           case "--idle-seconds" -> o.idleSeconds = positive(arg, args[++i]);

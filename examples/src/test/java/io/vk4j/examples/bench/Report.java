@@ -15,19 +15,22 @@ final class Report {
   private static final double MB = 1_000_000;
 
   private final PrintStream out;
+  private boolean severalVariants;
 
   Report(PrintStream out) {
     this.out = out;
   }
 
-  void header(Options options, String jvmOptions, Map<String, Double> background) {
+  void header(Options options, Map<String, String> variants, Map<String, Double> background) {
     out.printf(Locale.ROOT, "vk4j node benchmark %s%n", options.label);
     out.printf(Locale.ROOT, "scenarios %s, %d run(s) interleaved, idle window %d s, create concurrency %d%n",
         options.scenarios.stream().map(Scenario::text).collect(Collectors.joining(" ")), options.runs,
         options.idleSeconds, options.concurrency);
-    out.printf(Locale.ROOT, "node JVMs: JAVA_TOOL_OPTIONS=\"%s\"%s%s%n", jvmOptions,
+    variants.forEach((name, jvmOptions) -> out.printf(Locale.ROOT, "node JVMs (%s): JAVA_TOOL_OPTIONS=\"%s\"%s%s%n",
+        name, jvmOptions,
         options.extraJvmOptions.isEmpty() ? "" : ", command line " + String.join(" ", options.extraJvmOptions),
-        options.profile ? ", with JFR (settings=profile) and -Xlog:gc*" : "");
+        options.profile ? ", with JFR (settings=profile), NMT and -Xlog:gc*" : ""));
+    this.severalVariants = variants.size() > 1;
     Map<String, String> perMinute = new TreeMap<>();
     background.forEach((k, v) -> perMinute.put(k, f1(v * 60)));
     out.printf(Locale.ROOT, "the API server's own requests per minute, subtracted from the nodes': %s%n", perMinute);
@@ -38,8 +41,9 @@ final class Report {
 
   void run(RunResult r) {
     Scenario s = r.scenario();
-    out.printf(Locale.ROOT, "--- %s: %d node(s) x %d pods, %d JVM(s), %s UTC, load average %.1f%s%n", s.text(),
+    out.printf(Locale.ROOT, "--- %s: %d node(s) x %d pods, %d JVM(s), %s UTC, load average %.1f%s%n", column(r),
         s.nodes(), s.podsPerNode(), s.jvms(), r.startedAt(), r.loadBefore(), r.complete() ? "" : "  INCOMPLETE");
+    out.printf(Locale.ROOT, "JAVA_TOOL_OPTIONS=\"%s\"%n", r.jvmOptions());
     out.printf(Locale.ROOT, "start-up: Ready %.1f s after launch, %.2f CPU-s%n", r.startupSeconds(), r.cpuAtReady());
     out.printf(Locale.ROOT, "first create -> all Running %.1f s; create -> Running p50 %.1f s, p99 %.1f s%n",
         r.wallToRunning(), r.percentile(50) / 1000.0, r.percentile(99) / 1000.0);
@@ -70,14 +74,15 @@ final class Report {
     }
     out.printf("JVM counters after idle: %s%n", r.jvmCounters());
     out.printf("CPU-s by thread at Ready:    %s%n", top(r.threadCpuAtReady()));
-    out.printf("CPU-s by thread after idle:  %s%n%n", top(r.threadCpuAfterIdle()));
+    out.printf("CPU-s by thread until settled: %s%n", top(r.threadCpuSettled()));
+    out.printf("CPU-s by thread while idle:  %s%n%n", top(minus(r.threadCpuAfterIdle(), r.threadCpuSettled())));
     out.flush();
   }
 
   /** One markdown table: a column per scenario, a row per figure, every run's value in each cell. */
   void summary(List<RunResult> results) {
     Map<String, List<RunResult>> byScenario = new LinkedHashMap<>();
-    results.forEach(r -> byScenario.computeIfAbsent(r.scenario().text(), k -> new ArrayList<>()).add(r));
+    results.forEach(r -> byScenario.computeIfAbsent(column(r), k -> new ArrayList<>()).add(r));
     Map<String, Function<RunResult, String>> rows = new LinkedHashMap<>();
     rows.put("wall time, first create → all Running (s)", r -> f1(r.wallToRunning()));
     rows.put("p50 / p99 create → Running (s)", r -> f1(r.percentile(50) / 1000.0) + "/" + f1(r.percentile(99) / 1000.0));
@@ -108,16 +113,26 @@ final class Report {
     out.flush();
   }
 
+  private String column(RunResult r) {
+    return severalVariants ? r.scenario().text() + " " + r.variant() : r.scenario().text();
+  }
+
   private static String perMinute(Map<String, Long> counts, double seconds) {
     Map<String, String> rates = new TreeMap<>();
     counts.forEach((k, v) -> rates.put(k, f1(v / (seconds / 60))));
     return rates.toString();
   }
 
+  private static Map<String, Double> minus(Map<String, Double> after, Map<String, Double> before) {
+    Map<String, Double> delta = new TreeMap<>();
+    after.forEach((k, v) -> delta.put(k, v - before.getOrDefault(k, 0.0)));
+    return delta;
+  }
+
   /** The threads that used the most CPU, largest first. */
   private static String top(Map<String, Double> byThread) {
     return byThread.entrySet().stream()
-        .filter(e -> e.getValue() >= 0.05)
+        .filter(e -> e.getValue() >= 0.005)
         .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
         .limit(14)
         .map(e -> e.getKey() + "=" + f2(e.getValue()))

@@ -10,6 +10,8 @@ import java.util.Map;
  */
 record RunResult(
     Scenario scenario,
+    String variant,
+    String jvmOptions,
     String startedAt,
     boolean complete,
     double loadBefore,
@@ -35,6 +37,7 @@ record RunResult(
     Map<String, Long> eciCalls,
     Map<String, Long> eciIdleCalls,
     Map<String, Double> threadCpuAtReady,
+    Map<String, Double> threadCpuSettled,
     Map<String, Double> threadCpuAfterIdle,
     Map<String, String> jvmCounters,
     double machineBusyCores,
