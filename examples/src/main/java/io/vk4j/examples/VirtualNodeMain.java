@@ -5,6 +5,7 @@ import io.vk4j.api.ProviderFactory;
 import io.vk4j.api.Providers;
 import io.vk4j.runtime.VirtualNode;
 import io.vk4j.runtime.VirtualNodeOptions;
+import io.vk4j.runtime.json.LeanJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -118,6 +119,7 @@ public final class VirtualNodeMain implements Callable<Integer> {
 
   public static void main(String[] args) {
     LogLevels.configure(LogLevels.fromArgs(args)); // before anything creates a logger
+    LeanJson.install(); // this process owns client-java's JSON mapper: bind pods in one pass (see the class)
     ShutdownSignal shutdown = ShutdownSignal.install();
     int status = commandLine(System.getenv(), shutdown).execute(args);
     shutdown.exitingByItself();

@@ -4,6 +4,7 @@ import io.kubernetes.client.openapi.ApiClient;
 import io.vk4j.api.Providers;
 import io.vk4j.runtime.VirtualNode;
 import io.vk4j.runtime.VirtualNodeOptions;
+import io.vk4j.runtime.json.LeanJson;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ public final class SeveralNodesMain {
       System.exit(2);
     }
     LogLevels.configure(Optional.empty());
+    LeanJson.install(); // as VirtualNodeMain does
     ShutdownSignal shutdown = ShutdownSignal.install();
     ApiClient client = KubeClients.create(Optional.of(Path.of(args[0])));
     List<VirtualNode> nodes = new ArrayList<>();
