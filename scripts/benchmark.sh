@@ -4,6 +4,7 @@
 #
 #   scripts/benchmark.sh [SCENARIO...] [--runs R] [--idle-seconds S] [--concurrency C]
 #                        [--jvm-options OPTS] [--extra-jvm-options OPTS] [--profile] [--no-build]
+#                        [--class-list FILE]
 #
 #   SCENARIO  N: one node with N pods (fake provider, start delay 0); KxN: K nodes of N pods, one JVM
 #             each; KxN:1jvm: the K nodes in one JVM; eci:N: the ECI provider against the emulator.
@@ -12,13 +13,15 @@
 # With $KUBECONFIG set it runs against that cluster. Otherwise it starts a PRIVATE etcd and
 # kube-apiserver from the local control plane's binaries (scripts/control-plane.sh build), on free
 # ports in a temporary directory, and stops exactly those at the end. Logs, class histograms and JFR
-# recordings stay in examples/target/benchmark/<time>/, with the report.
+# recordings stay in examples/target/benchmark/<time>/, with the report. The node JVMs map the
+# class-data sharing archive Maven builds (examples/target/vk4j-virtual-node.jsa), as the image does;
+# --class-list FILE writes the classes they loaded, from which that archive is built.
 #
 # Not a test: it takes minutes and measures speed, which tests never assert.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-case "${1:-}" in -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 say() { echo "[benchmark] $*" >&2; }
 
 PRIVATE_DIR=
@@ -116,7 +119,13 @@ if $build; then
   (cd "$ROOT" && mvn -B -q -DskipTests -pl examples -am package)
 fi
 # Run from private copies: a build while the benchmark runs would otherwise replace jars under it.
-cp "$ROOT/examples/target/vk4j-virtual-node.jar" "$ROOT/vk-eci-emulator/target/vk-eci-emulator.jar" "$WORK_DIR/"
+# -p: the class-data sharing archive checks the jar's size and time
+cp -p "$ROOT/examples/target/vk4j-virtual-node.jar" "$ROOT/vk-eci-emulator/target/vk-eci-emulator.jar" "$WORK_DIR/"
+cds_args=()
+if [ -f "$ROOT/examples/target/vk4j-virtual-node.jsa" ]; then
+  cp -p "$ROOT/examples/target/vk4j-virtual-node.jsa" "$WORK_DIR/"
+  cds_args=(--cds-archive "$WORK_DIR/vk4j-virtual-node.jsa")
+fi
 cp -r "$ROOT/examples/target/test-classes" "$WORK_DIR/test-classes"
 cp -r "$ROOT/vk-testkit/target/classes" "$WORK_DIR/testkit-classes"
 
@@ -132,5 +141,5 @@ java -Xmx1g -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   io.vk4j.examples.bench.NodeBenchmark --kubeconfig "$KCFG" --jar "$WORK_DIR/vk4j-virtual-node.jar" \
   --test-classes "$WORK_DIR/test-classes" --emulator-jar "$WORK_DIR/vk-eci-emulator.jar" \
   --statefulset "$ROOT/examples/deploy/statefulset.yaml" --results "$RESULTS" \
-  --label "at commit $commit" ${pid_args[@]+"${pid_args[@]}"} ${args[@]+"${args[@]}"} | tee "$RESULTS/report.txt"
+  --label "at commit $commit" ${pid_args[@]+"${pid_args[@]}"} ${cds_args[@]+"${cds_args[@]}"} ${args[@]+"${args[@]}"} | tee "$RESULTS/report.txt"
 exit "${PIPESTATUS[0]}"

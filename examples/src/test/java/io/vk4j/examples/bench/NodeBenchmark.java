@@ -107,6 +107,10 @@ public final class NodeBenchmark {
       }
     }
     report.summary(results);
+    if (options.classList != null) {
+      ClassLists.merge(options.results, options.classList);
+      log("classes the nodes loaded written to %s", options.classList);
+    }
     System.exit(complete ? 0 : 1);
   }
 
@@ -272,6 +276,12 @@ public final class NodeBenchmark {
       Path dir) throws IOException {
     List<NodeProcess> started = new ArrayList<>();
     List<String> java = new ArrayList<>(List.of("java"));
+    if (options.cdsArchive != null) {
+      java.add("-XX:SharedArchiveFile=" + options.cdsArchive); // as the image's entry point
+    }
+    if (options.classList != null) {
+      java.add("-XX:DumpLoadedClassList=" + dir.resolve("loaded-%s.classlist"));
+    }
     if (options.profile) {
       // JFR's profile settings and a GC log; the figures of such a run include their overhead
       java.add("-XX:StartFlightRecording=filename=" + dir.resolve("node-%p.jfr") + ",settings=profile,dumponexit=true");
@@ -280,7 +290,7 @@ public final class NodeBenchmark {
     }
     java.addAll(options.extraJvmOptions);
     if (scenario.oneJvm() && scenario.nodes() > 1) {
-      List<String> command = new ArrayList<>(java);
+      List<String> command = named(java, "nodes");
       command.addAll(List.of("-cp", options.jar + ":" + options.testClasses, "io.vk4j.examples.SeveralNodesMain",
           options.kubeconfig.toString(), scenario.eci() ? "eci" : "fake"));
       command.addAll(nodes);
@@ -288,12 +298,19 @@ public final class NodeBenchmark {
       return started;
     }
     for (String node : nodes) {
-      List<String> command = new ArrayList<>(java);
+      List<String> command = named(java, node);
       command.addAll(List.of("-jar", options.jar.toString(), "--provider", scenario.eci() ? "eci" : "fake",
           "--nodename", node, "--kubeconfig", options.kubeconfig.toString(), "--kubelet-port", "0"));
       started.add(NodeProcess.start(node, command, environment, dir.resolve(node + ".log")));
     }
     return started;
+  }
+
+  /** The JVM's options with per-process file names filled in. */
+  private static List<String> named(List<String> java, String process) {
+    List<String> command = new ArrayList<>();
+    java.forEach(option -> command.add(option.replace("%s", process)));
+    return command;
   }
 
   private void awaitReady(List<String> nodes, List<NodeProcess> processes) throws Exception {
