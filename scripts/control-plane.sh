@@ -14,6 +14,10 @@
 #   VK4J_CACHE     binary cache (default ~/.cache/vk4j)
 #   VK4J_CP_DIR    run directory: data, certs, logs, PID files, kubeconfig (default /tmp/vk4j-control-plane)
 #   VK4J_CP_PORT   API server secure port (default 6443); VK4J_ETCD_PORT etcd client port (default 2379)
+#
+# Like a real cluster, the API server authenticates to kubelets with a client certificate
+# (CN=kube-apiserver-kubelet-client, bound to the ClusterRole system:kubelet-api-admin): its CA is
+# $VK4J_CP_DIR/kubelet-client-ca.crt, which virtual nodes get as --client-ca-file.
 set -euo pipefail
 
 K8S_VERSION=1.20.2
@@ -109,7 +113,33 @@ alive() { # alive NAME: the process start launched under NAME still runs
   kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "$1"
 }
 
+# The CA that signs the API server's kubelet client certificate, and that certificate.
+kubelet_client_certificate() {
+  local ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+  openssl req -x509 "${ec[@]}" -days 3650 -subj "/CN=vk4j-kubelet-client-ca" \
+    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+    -keyout "$RUN/kubelet-client-ca.key" -out "$RUN/kubelet-client-ca.crt" 2>/dev/null
+  openssl req "${ec[@]}" -subj "/CN=kube-apiserver-kubelet-client" \
+    -keyout "$RUN/kubelet-client.key" -out "$RUN/kubelet-client.csr" 2>/dev/null
+  printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n' \
+    >"$RUN/kubelet-client.ext"
+  openssl x509 -req -in "$RUN/kubelet-client.csr" -CA "$RUN/kubelet-client-ca.crt" -CAkey "$RUN/kubelet-client-ca.key" \
+    -CAcreateserial -days 3650 -extfile "$RUN/kubelet-client.ext" -out "$RUN/kubelet-client.crt" 2>/dev/null
+  rm -f "$RUN/kubelet-client.csr" "$RUN/kubelet-client.ext"
+}
+
+kubelet_client_bound() {
+  kubectl --kubeconfig "$RUN/kubeconfig" get clusterrolebinding vk4j-kube-apiserver-kubelet-client >/dev/null 2>&1 ||
+    kubectl --kubeconfig "$RUN/kubeconfig" create clusterrolebinding vk4j-kube-apiserver-kubelet-client \
+      --clusterrole=system:kubelet-api-admin --user=kube-apiserver-kubelet-client >/dev/null 2>&1
+}
+
 start() {
+  # A control plane of an older version of this script has no kubelet client certificate: replace it.
+  if alive kube-apiserver && [ ! -f "$RUN/kubelet-client-ca.crt" ]; then
+    log "the running control plane has no kubelet client certificate; restarting it"
+    stop_processes
+  fi
   # A loaded machine can make a live API server slow to answer: never restart one that runs.
   if alive kube-apiserver && alive etcd; then
     wait_for 300 "the running kube-apiserver" ready
@@ -124,6 +154,7 @@ start() {
   openssl rsa -in "$RUN/sa.key" -pubout -out "$RUN/sa.pub" 2>/dev/null
   head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$RUN/token"
   echo "$(cat "$RUN/token"),admin,admin,system:masters" >"$RUN/tokens.csv"
+  kubelet_client_certificate
   cat >"$RUN/kubeconfig" <<KCFG
 apiVersion: v1
 kind: Config
@@ -151,8 +182,10 @@ KCFG
     --service-account-signing-key-file="$RUN/sa.key" --service-account-issuer=https://kubernetes.default.svc \
     --token-auth-file="$RUN/tokens.csv" --authorization-mode=RBAC --service-cluster-ip-range=10.0.0.0/24 \
     --max-requests-inflight=2000 --max-mutating-requests-inflight=1000 \
-    --kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname
+    --kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname \
+    --kubelet-client-certificate="$RUN/kubelet-client.crt" --kubelet-client-key="$RUN/kubelet-client.key"
   wait_for 120 "kube-apiserver /readyz" ready
+  wait_for 60 "the kubelet client's ClusterRoleBinding" kubelet_client_bound
   # --secure-port=0 on the scheduler and controller manager: their default ports 10257/10259 would keep a
   # second control plane on the same machine, with its own VK4J_CP_PORT, from starting.
   spawn kube-controller-manager "$BIN/kube-controller-manager" --kubeconfig="$RUN/kubeconfig" \
@@ -188,5 +221,5 @@ case "${1:-}" in
   status) ready ;;
   running) alive kube-apiserver ;;
   bin) echo "$BIN" ;;
-  *) sed -n '2,17p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,21p' "$0" >&2; exit 2 ;;
 esac

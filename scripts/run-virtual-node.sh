@@ -14,7 +14,9 @@
 # what it created.
 #
 # Environment: VK_NODE_NAME (default vk4j-demo), KUBELET_PORT (default 0: a free port),
-# VK4J_RUN_TIMEOUT seconds for each wait (default 120).
+# VK4J_RUN_TIMEOUT seconds for each wait (default 120), VK4J_KUBELET_CLIENT_CA the CA of the API
+# server's kubelet client certificate (default: the local control plane's kubelet-client-ca.crt,
+# beside its kubeconfig), which the node's kubelet API trusts for kubectl logs and exec.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,7 +31,7 @@ while [ $# -gt 0 ]; do
     --nodename) NODE=$2; shift ;;
     --nodename=*) NODE=${1#*=} ;;
     --) shift; EXTRA=("$@"); break ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-virtual-node: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -53,6 +55,9 @@ else
 fi
 command -v kubectl >/dev/null || { say "kubectl is needed (scripts/control-plane.sh install provides it)"; exit 1; }
 kc() { kubectl --kubeconfig "$KCFG" "$@"; }
+CLIENT_CA=${VK4J_KUBELET_CLIENT_CA:-$(dirname "$KCFG")/kubelet-client-ca.crt}
+CA_FLAGS=()
+[ -f "$CLIENT_CA" ] && CA_FLAGS=(--client-ca-file "$CLIENT_CA")
 
 if kc get node "$NODE" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null | grep -qx True; then
   say "node $NODE exists and is Ready: another virtual node runs under that name; pick another with --nodename"
@@ -89,7 +94,7 @@ trap 'exit 143' TERM
 
 say "starting virtual node $NODE (provider fake); log: $LOG"
 java -jar "$JAR" --provider fake --nodename "$NODE" --kubeconfig "$KCFG" \
-  --kubelet-port "${KUBELET_PORT:-0}" ${EXTRA[@]+"${EXTRA[@]}"} >"$LOG" 2>&1 &
+  --kubelet-port "${KUBELET_PORT:-0}" ${CA_FLAGS[@]+"${CA_FLAGS[@]}"} ${EXTRA[@]+"${EXTRA[@]}"} >"$LOG" 2>&1 &
 NODE_PID=$!
 
 node_ready() {
@@ -143,9 +148,11 @@ echo
 echo "\$ kubectl -n $NS logs $POD"
 if ! kc -n "$NS" logs "$POD" --tail=20; then
   # the API server dials the node's Hostname address (or kubernetes.io/hostname label) first unless
-  # it runs with --kubelet-preferred-address-types=InternalIP,...
-  say "kubectl logs failed: the API server could not reach the kubelet API at the node's address"
-  say "(start kube-apiserver with --kubelet-preferred-address-types=InternalIP,Hostname)"
+  # it runs with --kubelet-preferred-address-types=InternalIP,...; and it must present a client
+  # certificate the node trusts (--kubelet-client-certificate, signed by the node's --client-ca-file)
+  say "kubectl logs failed: the API server could not reach, or authenticate to, the kubelet API"
+  say "(kube-apiserver needs --kubelet-preferred-address-types=InternalIP,Hostname and a"
+  say " --kubelet-client-certificate issued by the CA in \$VK4J_KUBELET_CLIENT_CA)"
 fi
 echo
 

@@ -1,5 +1,6 @@
 package io.vk4j.examples;
 
+import io.vk4j.runtime.KubeletApiOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -17,5 +18,6 @@ record NodeSettings(
     String taintValue,
     String taintEffect,
     int kubeletPort,
+    KubeletApiOptions kubeletApi,
     Optional<String> internalIp,
     Duration startupTimeout) {}

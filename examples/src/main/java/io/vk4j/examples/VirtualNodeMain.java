@@ -1,8 +1,10 @@
 package io.vk4j.examples;
 
 import io.kubernetes.client.openapi.ApiClient;
+import io.vk4j.api.GoDuration;
 import io.vk4j.api.ProviderFactory;
 import io.vk4j.api.Providers;
+import io.vk4j.runtime.KubeletApiOptions;
 import io.vk4j.runtime.VirtualNode;
 import io.vk4j.runtime.VirtualNodeOptions;
 import io.vk4j.runtime.json.LeanJson;
@@ -45,8 +47,9 @@ import picocli.CommandLine.Spec;
 public final class VirtualNodeMain implements Callable<Integer> {
   static final String NAME = "vk4j-virtual-node";
   private static final List<String> TAINT_EFFECTS = List.of("NoSchedule", "PreferNoSchedule", "NoExecute");
-  /** A DNS-1123 subdomain, which node names must be. */
-  private static final String NODE_NAME_PATTERN = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+
+  /** The cluster CA of the in-cluster service account, which signs the API server's kubelet client certificate in most clusters. */
+  static final Path IN_CLUSTER_CA = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/ca.crt");
 
   private final Map<String, String> environment;
   private final ShutdownSignal shutdown;
@@ -86,7 +89,8 @@ public final class VirtualNodeMain implements Callable<Integer> {
   String taintKey;
 
   @Option(names = "--taint-value", paramLabel = "VALUE",
-      description = "Value of the node's taint. Default: $VKUBELET_TAINT_VALUE, else the provider's name.")
+      description = "Value of the node's taint. Default: $VKUBELET_TAINT_VALUE, else the provider's"
+          + " (its name; alibabacloud for eci, as on ACK's virtual nodes).")
   String taintValue;
 
   @Option(names = "--taint-effect", paramLabel = "EFFECT",
@@ -95,9 +99,30 @@ public final class VirtualNodeMain implements Callable<Integer> {
   String taintEffect;
 
   @Option(names = "--kubelet-port", paramLabel = "PORT",
-      description = "Port of the kubelet API (logs, metrics); 0 picks a free one. Default: $KUBELET_PORT,"
+      description = "Port of the kubelet API (logs, exec, attach, port-forward, metrics); 0 picks a free one. Default: $KUBELET_PORT,"
           + " else 10250.")
   Integer kubeletPort;
+
+  @Option(names = "--tls-cert-file", paramLabel = "FILE",
+      description = "Serving certificate (PEM chain) of the kubelet API, reloaded when it changes."
+          + " Default: $APISERVER_CERT_LOCATION, else a self-issued one for the node's name and InternalIP.")
+  Path tlsCertFile;
+
+  @Option(names = "--tls-private-key-file", paramLabel = "FILE",
+      description = "Private key (PEM) of --tls-cert-file. Default: $APISERVER_KEY_LOCATION.")
+  Path tlsPrivateKeyFile;
+
+  @Option(names = "--client-ca-file", paramLabel = "FILE",
+      description = "CA bundle (PEM) of the client certificates the kubelet API accepts: the CA of the API server's"
+          + " --kubelet-client-certificate. Default: $APISERVER_CA_CERT_LOCATION, else the in-cluster service"
+          + " account's ca.crt when it exists; without one only bearer tokens authenticate.")
+  Path clientCaFile;
+
+  @Option(names = "--anonymous-auth", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
+      defaultValue = "false",
+      description = "Let requests without credentials reach the kubelet API as system:anonymous (still authorized"
+          + " by SubjectAccessReview). Default: ${DEFAULT-VALUE}.")
+  boolean anonymousAuth;
 
   @Option(names = "--internal-ip", paramLabel = "IP",
       description = "The node's InternalIP, where the API server reaches the kubelet API."
@@ -191,7 +216,7 @@ public final class VirtualNodeMain implements Callable<Integer> {
   /** Resolves flags, environment and defaults; a bad value is a {@link ParameterException}. */
   NodeSettings settings() {
     String name = firstNonBlank(nodeName, environment.get("VK_NODE_NAME")).orElseGet(VirtualNodeMain::hostName);
-    if (!name.matches(NODE_NAME_PATTERN) || name.length() > 253) {
+    if (!VirtualNode.isValidNodeName(name)) {
       throw usage("node name '" + name + "' is not a valid DNS-1123 subdomain (lower case letters, digits,"
           + " '-' and '.'); set --nodename or $VK_NODE_NAME");
     }
@@ -218,9 +243,11 @@ public final class VirtualNodeMain implements Callable<Integer> {
         duration("--full-resync-period", fullResyncPeriod),
         !disableTaint,
         firstNonBlank(taintKey, environment.get("VKUBELET_TAINT_KEY")).orElse("virtual-kubelet.io/provider"),
-        firstNonBlank(taintValue, environment.get("VKUBELET_TAINT_VALUE")).orElse(provider),
+        firstNonBlank(taintValue, environment.get("VKUBELET_TAINT_VALUE"))
+            .orElseGet(() -> providerFactory(provider).defaultTaintValue()),
         effect,
         kubeletPort(),
+        kubeletApi(),
         firstNonBlank(internalIp, environment.get("VKUBELET_POD_IP")),
         duration("--startup-timeout", startupTimeout));
   }
@@ -233,7 +260,8 @@ public final class VirtualNodeMain implements Callable<Integer> {
         .taintKey(settings.taintKey())
         .taintValue(settings.taintValue())
         .taintEffect(settings.taintEffect())
-        .kubeletApiPort(OptionalInt.of(settings.kubeletPort()));
+        .kubeletApiPort(OptionalInt.of(settings.kubeletPort()))
+        .kubeletApi(settings.kubeletApi());
     settings.internalIp().ifPresent(options::internalIp);
     return options.build();
   }
@@ -274,9 +302,39 @@ public final class VirtualNodeMain implements Callable<Integer> {
     return port;
   }
 
+  /** The kubelet API's certificates and authentication, from flags, then the upstream environment variables. */
+  private KubeletApiOptions kubeletApi() {
+    Optional<Path> cert = file("--tls-cert-file", tlsCertFile, "APISERVER_CERT_LOCATION");
+    Optional<Path> key = file("--tls-private-key-file", tlsPrivateKeyFile, "APISERVER_KEY_LOCATION");
+    if (cert.isPresent() != key.isPresent()) {
+      throw usage("--tls-cert-file and --tls-private-key-file ($APISERVER_CERT_LOCATION, $APISERVER_KEY_LOCATION)"
+          + " go together");
+    }
+    Optional<Path> clientCa = file("--client-ca-file", clientCaFile, "APISERVER_CA_CERT_LOCATION");
+    if (clientCa.isEmpty() && Files.isReadable(IN_CLUSTER_CA)) {
+      clientCa = Optional.of(IN_CLUSTER_CA);
+    }
+    return KubeletApiOptions.builder()
+        .tlsCertFile(cert)
+        .tlsPrivateKeyFile(key)
+        .clientCaFile(clientCa)
+        .anonymousAuth(anonymousAuth)
+        .build();
+  }
+
+  /** A file named by {@code flag}, else by the environment variable {@code variable}; it must be readable. */
+  private Optional<Path> file(String flag, Path fromFlag, String variable) {
+    Optional<Path> file = fromFlag != null ? Optional.of(fromFlag)
+        : firstNonBlank(environment.get(variable)).map(Path::of);
+    if (file.isPresent() && !Files.isReadable(file.get())) {
+      throw usage((fromFlag != null ? flag : "$" + variable) + " " + file.get() + " is not a readable file");
+    }
+    return file;
+  }
+
   private Duration duration(String flag, String value) {
     try {
-      Duration duration = GoDurations.parse(value);
+      Duration duration = GoDuration.parse(value);
       if (duration.isNegative() || duration.isZero()) {
         throw new IllegalArgumentException("must be positive: '" + value + "'");
       }

@@ -20,6 +20,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,10 +44,11 @@ class VirtualNodeMainIT {
     String nodeName = cluster.loopbackNodeName();
     ShutdownSignal shutdown = new ShutdownSignal();
     StringWriter out = new StringWriter();
-    CommandLine command = VirtualNodeMain.commandLine(
-        Map.of("VK_NODE_NAME", nodeName, "VKUBELET_POD_IP", nodeName,
-            "KUBECONFIG", cluster.kubeconfig().toString(), "VK4J_FAKE_START_DELAY", "0s"),
-        shutdown);
+    Map<String, String> environment = new HashMap<>(Map.of("VK_NODE_NAME", nodeName, "VKUBELET_POD_IP", nodeName,
+        "KUBECONFIG", cluster.kubeconfig().toString(), "VK4J_FAKE_START_DELAY", "0s"));
+    // the API server's kubelet client certificate is what lets its log request in
+    cluster.kubeletClientCaFile().ifPresent(ca -> environment.put("APISERVER_CA_CERT_LOCATION", ca.toString()));
+    CommandLine command = VirtualNodeMain.commandLine(environment, shutdown);
     command.setOut(new PrintWriter(out, true));
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> command.execute(
         "--kubelet-port", "0", "--taint-value", "demo", "--pod-sync-workers", "4"));

@@ -50,6 +50,14 @@ class VirtualNodeMainTest {
   }
 
   @Test
+  void theEciProvidersNodesCarryAcksTaintValue() {
+    // ACK's docs tolerate virtual-kubelet.io/provider=alibabacloud (operator Equal)
+    assertThat(settings(Map.of("VK_NODE_NAME", "vk-1"), "--provider", "eci").taintValue()).isEqualTo("alibabacloud");
+    assertThat(settings(Map.of("VK_NODE_NAME", "vk-1"), "--provider", "eci", "--taint-value", "eci").taintValue())
+        .isEqualTo("eci");
+  }
+
+  @Test
   void environmentGivesTheDefaultsUpstreamReadsFromIt(@TempDir Path dir) throws Exception {
     Path kubeconfig = Files.writeString(dir.resolve("config"), "");
     NodeSettings settings = settings(Map.of(

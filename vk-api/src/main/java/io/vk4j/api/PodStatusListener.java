@@ -7,10 +7,11 @@ import io.kubernetes.client.openapi.models.V1Pod;
 public interface PodStatusListener {
 
   /**
-   * Reports the current status of a pod. {@code pod.metadata} must carry the namespace, name and
-   * UID of the pod as it was created (the UID tells a pod from a successor of the same name);
-   * {@code pod.status} is the new status. The runtime only queues the change: this never blocks,
-   * and it may be called from any thread. The pod must not be mutated afterwards.
+   * Signals that the status of a pod changed. The runtime queues the pod and a worker then reads
+   * its current state with {@link Provider#getPod}: the status it writes is always getPod's, and
+   * notifications that come faster than the workers are coalesced. {@code pod.metadata} must carry
+   * the namespace and name (and should carry the UID); {@code pod.status} is not used. Never
+   * blocks; may be called from any thread.
    */
   void podStatusChanged(V1Pod pod);
 }

@@ -16,6 +16,15 @@ public interface ProviderFactory {
   }
 
   /**
+   * The value of the node's taint (key {@code virtual-kubelet.io/provider} by default) when the user sets
+   * none: {@link #name()} unless the provider's users expect another (the ECI provider's nodes carry ACK's
+   * {@code alibabacloud}).
+   */
+  default String defaultTaintValue() {
+    return name();
+  }
+
+  /**
    * Creates a provider for one node. Invalid configuration fails here, with one message that says
    * what is wrong, as an {@link InvalidInputException}.
    */

@@ -7,19 +7,19 @@ import io.vk4j.api.Provider;
 import io.vk4j.api.ProviderContext;
 import io.vk4j.api.ProviderException;
 import io.vk4j.api.ProviderFactory;
-import io.vk4j.runtime.env.EnvResolver;
-import io.vk4j.runtime.event.EventRecorder;
-import io.vk4j.runtime.kubelet.KubeletApiServer;
-import io.vk4j.runtime.node.NodeController;
-import io.vk4j.runtime.node.NodeSettings;
-import io.vk4j.runtime.pod.PodController;
-import io.vk4j.runtime.queue.TokenBucket;
-import io.vk4j.runtime.resource.ApiClusterResources;
+import io.vk4j.runtime.internal.env.EnvResolver;
+import io.vk4j.runtime.internal.event.EventRecorder;
+import io.vk4j.runtime.internal.kubelet.KubeletApiServer;
+import io.vk4j.runtime.internal.node.NodeController;
+import io.vk4j.runtime.internal.node.NodeSettings;
+import io.vk4j.runtime.internal.pod.PodController;
+import io.vk4j.runtime.internal.queue.TokenBucket;
+import io.vk4j.runtime.internal.resource.ApiClusterResources;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -55,11 +55,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class VirtualNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(VirtualNode.class);
-  private static final Pattern NODE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+  private static final Clock CLOCK = Clock.systemUTC();
+  /** A DNS-1123 subdomain: dot-separated labels of lower case letters, digits and '-'. */
+  private static final Pattern NODE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
   private final String nodeName;
   private final ApiClient apiClient;
   private final String providerName;
+  private final String defaultTaintValue;
   private final Function<ProviderContext, Provider> providerCreator;
   private final Optional<Path> providerConfig;
   private final Map<String, String> environment;
@@ -78,6 +81,7 @@ public final class VirtualNode implements AutoCloseable {
     this.nodeName = builder.nodeName;
     this.apiClient = builder.apiClient;
     this.providerName = builder.providerName;
+    this.defaultTaintValue = builder.defaultTaintValue;
     this.providerCreator = builder.providerCreator;
     this.providerConfig = Optional.ofNullable(builder.providerConfig);
     this.environment = builder.environment;
@@ -86,6 +90,11 @@ public final class VirtualNode implements AutoCloseable {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** Whether {@code name} can name a Node: a DNS-1123 subdomain of at most 253 characters. */
+  public static boolean isValidNodeName(String name) {
+    return name != null && name.length() <= 253 && NODE_NAME.matcher(name).matches();
   }
 
   /**
@@ -101,8 +110,8 @@ public final class VirtualNode implements AutoCloseable {
     }
     started = true;
     TokenBucket writes = new TokenBucket(options.clientQps(), options.clientBurst());
-    events = new EventRecorder(apiClient, "vk4j", nodeName, options.eventQueueCapacity(), writes);
-    ApiClusterResources resources = new ApiClusterResources(apiClient, Duration.ofSeconds(5), Duration.ofSeconds(30), 1024);
+    events = EventRecorder.create(apiClient, "vk4j", nodeName, options.eventQueueCapacity(), writes, CLOCK);
+    ApiClusterResources resources = ApiClusterResources.create(apiClient, Duration.ofSeconds(5), Duration.ofSeconds(30), 1024);
     ProviderContext.Builder context = ProviderContext.builder()
         .nodeName(nodeName)
         .configFile(providerConfig)
@@ -132,33 +141,43 @@ public final class VirtualNode implements AutoCloseable {
     // the node controller is built first: env resolution needs its allocatable resources
     NodeController[] node = new NodeController[1];
     EnvResolver env = new EnvResolver(resources, () -> node[0].allocatable());
-    podController = new PodController(nodeName, providerName, apiClient, provider, env, events, writes,
+    podController = PodController.create(nodeName, providerName, apiClient, provider, env, events, writes,
         new PodController.Settings(options.podSyncWorkers(), options.fullResyncPeriod(), options.statusPollPeriod(),
-            options.retryBaseDelay(), options.retryMaxDelay(), options.progressStatusDelay()));
+            options.retryBaseDelay(), options.retryMaxDelay(), options.progressStatusDelay(),
+            options.providerCallTimeout()), CLOCK);
     int kubeletPort = startKubeletApi();
-    node[0] = new NodeController(apiClient, provider, writes, new NodeSettings(
+    node[0] = NodeController.create(apiClient, provider, writes, new NodeSettings(
         nodeName,
         providerName,
         options.taintEnabled()
-            ? Optional.of(new NodeSettings.Taint(options.taintKey(), options.taintValue().orElse(providerName),
+            ? Optional.of(new NodeSettings.Taint(options.taintKey(), options.taintValue().orElse(defaultTaintValue),
                 options.taintEffect()))
             : Optional.empty(),
         options.leaseDuration(),
         options.leaseRenewInterval(),
         options.nodeStatusUpdatePeriod(),
         options.pingInterval(),
+        options.pingTimeout(),
         options.recreateDeletedNode(),
         options.internalIp(),
         options.operatingSystem(),
         kubeletPort,
-        runtimeVersion()));
+        runtimeVersion()), CLOCK, podController::startupProblem);
     nodeController = node[0];
+    nodeController.onHeartbeatAccepted(podController::resyncAll);
+    podController.onStartupProblemChanged(nodeController::podsProblemChanged);
     nodeController.start();
-    // pods are acted on once the node is registered (the provider has described it by then)
-    ready = nodeController.registered().thenCompose(registered -> {
-      podController.start();
-      return podController.ready();
-    });
+    // pods are acted on once the node is registered (the provider has described it by then); the
+    // node reports Ready once they can run
+    ready = nodeController.registered()
+        .thenCompose(registered -> {
+          podController.start();
+          return podController.ready();
+        })
+        .thenCompose(podsReady -> {
+          nodeController.podsReady();
+          return nodeController.reportedReady();
+        });
   }
 
   /** Starts the kubelet API when configured; returns its port, or 0. */
@@ -168,8 +187,9 @@ public final class VirtualNode implements AutoCloseable {
     }
     String address = options.kubeletApiAddress().orElse(options.internalIp());
     try {
-      kubeletApi = KubeletApiServer.start(provider, podController::pods,
-          new InetSocketAddress(address, options.kubeletApiPort().getAsInt()));
+      kubeletApi = KubeletApiServer.start(
+          new KubeletApiServer.Address(nodeName, options.internalIp(), address, options.kubeletApiPort().getAsInt()),
+          options.kubeletApi(), provider, podController::pods, apiClient);
       return kubeletApi.port();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the kubelet API of node " + nodeName + " on " + address
@@ -178,8 +198,8 @@ public final class VirtualNode implements AutoCloseable {
   }
 
   /**
-   * Waits until the Node is registered, the pod cache has synced and the start-up sweep of the
-   * provider's pods is done.
+   * Waits until the Node is registered, the pod cache has synced, the start-up sweep of the
+   * provider's pods is done and the Node reports Ready.
    *
    * @throws TimeoutException saying what is still missing
    */
@@ -283,6 +303,7 @@ public final class VirtualNode implements AutoCloseable {
     private String nodeName;
     private ApiClient apiClient;
     private String providerName;
+    private String defaultTaintValue;
     private Function<ProviderContext, Provider> providerCreator;
     private Path providerConfig;
     private Map<String, String> environment;
@@ -305,6 +326,7 @@ public final class VirtualNode implements AutoCloseable {
     public Builder providerFactory(ProviderFactory factory) {
       requireNonNull(factory, "factory");
       this.providerName = factory.name();
+      this.defaultTaintValue = factory.defaultTaintValue();
       this.providerCreator = context -> {
         try {
           return factory.create(context);
@@ -318,6 +340,7 @@ public final class VirtualNode implements AutoCloseable {
     /** An embedder's own provider, created on {@link VirtualNode#start()}. */
     public Builder provider(String providerName, Function<ProviderContext, Provider> create) {
       this.providerName = requireNonNull(providerName, "providerName");
+      this.defaultTaintValue = providerName;
       this.providerCreator = requireNonNull(create, "create");
       return this;
     }
@@ -341,7 +364,7 @@ public final class VirtualNode implements AutoCloseable {
 
     /** @throws IllegalArgumentException naming what is missing or invalid */
     public VirtualNode build() {
-      if (nodeName == null || !NODE_NAME.matcher(nodeName).matches()) {
+      if (!isValidNodeName(nodeName)) {
         throw new IllegalArgumentException("nodeName must be a DNS subdomain (lower case letters, digits, '-', '.'), got: "
             + nodeName);
       }

@@ -32,7 +32,7 @@ public abstract class VirtualNodeOptions {
     return "virtual-kubelet.io/provider";
   }
 
-  /** The taint's value; the provider's name when not set. */
+  /** The taint's value; when not set, the provider factory's {@code defaultTaintValue()} (usually its name). */
   public abstract Optional<String> taintValue();
 
   @Value.Default
@@ -57,13 +57,32 @@ public abstract class VirtualNodeOptions {
     return Duration.ofMinutes(1);
   }
 
-  /** How often the provider is pinged; heartbeats stop while it fails. */
+  /** How often the provider is pinged; while it fails, the Node reports Ready=False saying why. */
   @Value.Default
   public Duration pingInterval() {
     return Duration.ofSeconds(10);
   }
 
-  /** How often pods are polled for status when the provider is not a {@link io.vk4j.api.PodNotifier}. */
+  /** How long a ping may take; one that takes longer counts as failed. */
+  @Value.Default
+  public Duration pingTimeout() {
+    return Duration.ofSeconds(5);
+  }
+
+  /**
+   * How long a pod call to the provider (create, update, delete, get, list) may run: past it, the
+   * calling thread is interrupted and the call is retried later.
+   */
+  @Value.Default
+  public Duration providerCallTimeout() {
+    return Duration.ofMinutes(1);
+  }
+
+  /**
+   * How often pods are polled (through {@code getPod}) when the provider is not a
+   * {@link io.vk4j.api.PodNotifier}, and how long a pod may be missing from the provider before it
+   * is reported Failed.
+   */
   @Value.Default
   public Duration statusPollPeriod() {
     return Duration.ofSeconds(5);
@@ -75,11 +94,17 @@ public abstract class VirtualNodeOptions {
     return true;
   }
 
-  /** The port of the kubelet API (logs, exec, stats): 0 for any free port; empty disables it. */
+  /** The port of the kubelet API (logs, exec, attach, port-forward, stats): 0 for any free port; empty disables it. */
   public abstract OptionalInt kubeletApiPort();
 
   /** The address the kubelet API listens on; the internal IP when not set. */
   public abstract Optional<String> kubeletApiAddress();
+
+  /** Certificates, authentication and limits of the kubelet API. */
+  @Value.Default
+  public KubeletApiOptions kubeletApi() {
+    return KubeletApiOptions.defaults();
+  }
 
   /**
    * The Node's InternalIP, which the API server uses to reach the kubelet API (unless the provider
@@ -148,7 +173,7 @@ public abstract class VirtualNodeOptions {
       throw new IllegalArgumentException("leaseDuration must be at least one second");
     }
     for (Duration d : new Duration[] {fullResyncPeriod(), leaseRenewInterval(), nodeStatusUpdatePeriod(),
-        pingInterval(), statusPollPeriod(), retryBaseDelay(), retryMaxDelay()}) {
+        pingInterval(), pingTimeout(), providerCallTimeout(), statusPollPeriod(), retryBaseDelay(), retryMaxDelay()}) {
       if (d.isZero() || d.isNegative()) {
         throw new IllegalArgumentException("periods and delays must be positive: " + this);
       }

@@ -1,7 +1,8 @@
 /**
  * vk4j's runtime: a generic kubelet that makes any {@link io.vk4j.api.Provider} a Kubernetes
  * virtual node. The entry point is {@link io.vk4j.runtime.VirtualNode}; its settings are
- * {@link io.vk4j.runtime.VirtualNodeOptions}. The sub-packages are internal.
+ * {@link io.vk4j.runtime.VirtualNodeOptions}. Everything under {@code io.vk4j.runtime.internal} is
+ * internal and may change without notice.
  */
 @Value.Style(
     visibility = Value.Style.ImplementationVisibility.PACKAGE,

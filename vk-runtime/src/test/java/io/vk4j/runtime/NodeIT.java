@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -137,22 +136,30 @@ class NodeIT {
   }
 
   @Test
-  void pingFailureStopsTheLeaseAndRecoveryResumesIt() {
+  void aFailingPingMakesTheNodeNotReadySayingWhyWhileTheLeaseKeepsRenewing() {
     provider.pingFails = true;
     try {
-      AtomicReference<OffsetDateTime> last = new AtomicReference<>();
-      // two readings 3 s apart that agree: renewals have stopped
-      await().atMost(WAIT).pollInterval(Duration.ofSeconds(3)).until(() -> {
-        OffsetDateTime now = renewTime();
-        return now.equals(last.getAndSet(now));
-      });
-      OffsetDateTime stopped = last.get();
-      await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() -> renewTime().equals(stopped));
+      await().atMost(WAIT).until(() -> "False".equals(condition(readNode(), "Ready")));
+      assertThat(readNode().getStatus().getConditions()).filteredOn(c -> c.getType().equals("Ready")).singleElement()
+          .satisfies(c -> assertThat(c.getMessage()).isEqualTo("provider ping failed: the test switched ping off"));
+      OffsetDateTime during = renewTime();
+      await().atMost(WAIT).until(() -> renewTime().isAfter(during));
     } finally {
       provider.pingFails = false;
     }
-    OffsetDateTime stopped = renewTime();
-    await().atMost(WAIT).until(() -> renewTime().isAfter(stopped));
+    await().atMost(WAIT).until(() -> "True".equals(condition(readNode(), "Ready")));
+  }
+
+  @Test
+  void aReadyConditionSomeoneElseWroteIsCorrectedWithinSeconds() throws Exception {
+    await().atMost(WAIT).until(() -> "True".equals(condition(readNode(), "Ready")));
+    // what the node lifecycle controller writes when it misses heartbeats
+    String unknown = "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"Unknown\","
+        + "\"reason\":\"NodeStatusUnknown\",\"message\":\"Kubelet stopped posting node status.\"}]}}";
+    PatchUtils.patch(V1Node.class, () -> core.patchNodeStatus(nodeName, new V1Patch(unknown)).buildCall(null),
+        V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, client);
+    // the status heartbeat of these tests is 5 s: within 3 s only the watch can have corrected it
+    await().atMost(Duration.ofSeconds(3)).until(() -> "True".equals(condition(readNode(), "Ready")));
   }
 
   @Test
@@ -199,10 +206,11 @@ class NodeIT {
   }
 
   @Test
-  void aNodeDeletedFromOutsideComesBack() {
+  void aNodeDeletedFromOutsideComesBackWithinOneLeaseRenewalInterval() {
     String oldUid = readNode().getMetadata().getUid();
     TestNodes.deleteNode(core, nodeName);
-    await().atMost(WAIT).until(() -> {
+    // the lease renewal interval of these tests is 1 s, the status heartbeat 5 s: allow a loaded machine 4 s
+    await().atMost(Duration.ofSeconds(4)).until(() -> {
       V1Node again = readNode();
       return again != null && !again.getMetadata().getUid().equals(oldUid)
           && "True".equals(condition(again, "Ready"));
@@ -212,6 +220,38 @@ class NodeIT {
       V1Lease lease = readLease();
       return lease != null && lease.getMetadata().getOwnerReferences().stream().anyMatch(o -> newUid.equals(o.getUid()));
     });
+  }
+
+  @Test
+  void aNodeWhoseProviderCannotListIsNotReadyAndPodsBoundMeanwhileSayWhy() throws Exception {
+    String otherName = cluster.uniqueName("vk-node-unlisted");
+    FakeProvider otherFake = new FakeProvider();
+    TestProvider unlisted = new TestProvider(otherFake);
+    unlisted.listFails = true;
+    try (VirtualNode other = VirtualNode.builder().nodeName(otherName).apiClient(client)
+        .provider("fake", context -> unlisted).options(TestNodes.fastOptions().build()).build()) {
+      other.start();
+      // the status heartbeat of these tests is 5 s: the reason reaches the Node before that
+      await().atMost(Duration.ofSeconds(4)).untilAsserted(() -> assertThat(core.readNode(otherName).execute()
+          .getStatus().getConditions()).filteredOn(c -> c.getType().equals("Ready")).singleElement()
+          .satisfies(c -> {
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getMessage()).isEqualTo("the pods cannot run yet: listing the provider's pods failed: the test"
+                + " switched listing off");
+          }));
+      core.createNamespacedPod(ns, TestNodes.pod(ns, "early", otherName)).execute();
+      await().atMost(WAIT).until(() -> core.listNamespacedEvent(ns).fieldSelector("involvedObject.name=early")
+          .execute().getItems().stream().anyMatch(e -> "NodeNotReady".equals(e.getReason())));
+      assertThat(other.isReady()).isFalse();
+
+      unlisted.listFails = false;
+      other.awaitReady(WAIT);
+      assertThat(condition(core.readNode(otherName).execute(), "Ready")).isEqualTo("True");
+      await().atMost(WAIT).until(() -> "Running".equals(phase(core, ns, "early")));
+    } finally {
+      otherFake.close();
+      TestNodes.deleteNode(core, otherName);
+    }
   }
 
   @Test

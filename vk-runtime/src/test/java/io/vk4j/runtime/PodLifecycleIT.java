@@ -109,6 +109,27 @@ class PodLifecycleIT {
   }
 
   @Test
+  void aReadyConditionTheNodeLifecycleControllerFlippedIsReassertedWithinSeconds() throws Exception {
+    create(pod(ns, "reasserted", nodeName));
+    awaitRunning("reasserted");
+    await().atMost(WAIT).until(() -> "True".equals(ready(read(core, ns, "reasserted"))));
+    // what the node lifecycle controller writes for the pods of a node it lost
+    String notReady = "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"False\"}]}}";
+    io.kubernetes.client.util.PatchUtils.patch(V1Pod.class, () -> core.patchNamespacedPodStatus("reasserted", ns,
+        new io.kubernetes.client.custom.V1Patch(notReady)).buildCall(null),
+        io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH, core.getApiClient());
+
+    // the full resync of these tests is 10 s: within 5 s only the watch can have done it
+    await().atMost(Duration.ofSeconds(5)).until(() -> "True".equals(ready(read(core, ns, "reasserted"))));
+    assertThat(hasEvent("reasserted", "Started")).isTrue();
+  }
+
+  private static String ready(V1Pod pod) {
+    return pod.getStatus().getConditions() == null ? null : pod.getStatus().getConditions().stream()
+        .filter(c -> "Ready".equals(c.getType())).map(c -> c.getStatus()).findFirst().orElse(null);
+  }
+
+  @Test
   void gracefulDeleteStopsThePodInTheProviderThenRemovesIt() throws Exception {
     V1Pod pod = create(pod(ns, "graceful", nodeName));
     awaitRunning("graceful");

@@ -51,9 +51,6 @@ class PollingProviderIT {
     @Override public Optional<V1Pod> getPod(String ns, String name) throws ProviderException {
       return delegate.getPod(ns, name);
     }
-    @Override public Optional<V1PodStatus> getPodStatus(String ns, String name) throws ProviderException {
-      return delegate.getPodStatus(ns, name);
-    }
     @Override public List<V1Pod> listPods() throws ProviderException { return delegate.listPods(); }
     @Override public void configureNode(V1Node node) { delegate.configureNode(node); }
   }

@@ -26,6 +26,8 @@ final class TestProvider implements Provider, PodNotifier {
   final AtomicInteger deletes = new AtomicInteger();
   final Set<String> deletedUids = ConcurrentHashMap.newKeySet();
   volatile boolean pingFails;
+  /** listPods fails, as ECI's does with a wrong secret key. */
+  volatile boolean listFails;
   /** Pods (namespace/name) the backend has lost: getPod and listPods no longer return them. */
   final Set<String> lost = ConcurrentHashMap.newKeySet();
   /** Labels the provider adds to its Node. */
@@ -67,15 +69,10 @@ final class TestProvider implements Provider, PodNotifier {
   }
 
   @Override
-  public Optional<V1PodStatus> getPodStatus(String namespace, String name) throws ProviderException {
-    if (lost.contains(namespace + "/" + name)) {
-      return Optional.empty();
-    }
-    return fake.getPodStatus(namespace, name);
-  }
-
-  @Override
   public List<V1Pod> listPods() throws ProviderException {
+    if (listFails) {
+      throw new RetryableException("InvalidAccessKeySecret", "the test switched listing off");
+    }
     return fake.listPods().stream()
         .filter(p -> !lost.contains(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()))
         .toList();

@@ -13,39 +13,39 @@ import org.immutables.value.Value;
  * virtual-node-affinity-admission-controller.
  */
 @Value.Immutable
-public abstract class AffinityConfig {
+abstract class AffinityConfig {
 
   /** The label key of the opt-out label; a pod carrying it with {@link #optOutValue()} is never mutated. */
   @Value.Default
-  public String optOutKey() {
+  String optOutKey() {
     return "virtual-node-affinity-injection";
   }
 
   @Value.Default
-  public String optOutValue() {
+  String optOutValue() {
     return "disabled";
   }
 
   /** Namespaces whose pods are never mutated, whatever the rules say. */
   @Value.Default
-  public Set<String> excludedNamespaces() {
+  Set<String> excludedNamespaces() {
     return Set.of("kube-system", "kube-public", "kube-node-lease");
   }
 
   /** The labels of virtual nodes: the nodeSelector (require) or the preferred term (prefer). */
   @Value.Default
-  public Map<String, String> nodeSelector() {
+  Map<String, String> nodeSelector() {
     return Map.of("type", "virtual-kubelet");
   }
 
   /** The tolerations for the virtual node's taints; each is added unless the pod already tolerates it. */
   @Value.Default
-  public List<TolerationSpec> tolerations() {
+  List<TolerationSpec> tolerations() {
     return List.of(TolerationSpec.builder().key("virtual-kubelet.io/provider").build());
   }
 
   /** Evaluated in order; the first rule that selects a pod wins. No rules: nothing is ever mutated. */
-  public abstract List<AffinityRule> rules();
+  abstract List<AffinityRule> rules();
 
   @Value.Check
   protected void check() {
@@ -64,13 +64,13 @@ public abstract class AffinityConfig {
   }
 
   /** The built-in configuration (the resource {@code default-config.yaml} of this package). */
-  public static AffinityConfig defaults() {
+  static AffinityConfig defaults() {
     return ConfigParser.defaults();
   }
 
-  public static Builder builder() {
+  static Builder builder() {
     return new Builder();
   }
 
-  public static final class Builder extends ImmutableAffinityConfig.Builder {}
+  static final class Builder extends ImmutableAffinityConfig.Builder {}
 }

@@ -1,37 +1,71 @@
 package io.vk4j.webhook;
 
+import io.kubernetes.client.openapi.models.V1LabelSelector;
+import io.kubernetes.client.util.labels.LabelSelector;
+import java.util.Map;
 import org.immutables.value.Value;
 
 /**
  * One entry of the ordered rule list: it selects a pod when its namespace matches
  * {@link #namespaceSelector()} AND the pod matches {@link #objectSelector()}. The first rule that
- * selects a pod decides its {@link #mode()}.
+ * selects a pod decides its {@link #mode()}. Selectors are matched by client-java's
+ * {@link LabelSelector}, with Kubernetes' semantics.
  */
 @Value.Immutable
-public abstract class AffinityRule {
+abstract class AffinityRule {
 
   /** A name for logs, warnings and audit; defaults to {@code rule-<position>} when parsed. */
-  public abstract String name();
+  abstract String name();
 
+  /** The namespace's labels this rule needs; the empty selector matches every namespace. */
   @Value.Default
-  public LabelSelector namespaceSelector() {
-    return LabelSelector.everything();
+  V1LabelSelector namespaceSelector() {
+    return new V1LabelSelector();
+  }
+
+  /** The pod's labels this rule needs; the empty selector matches every pod. */
+  @Value.Default
+  V1LabelSelector objectSelector() {
+    return new V1LabelSelector();
   }
 
   @Value.Default
-  public LabelSelector objectSelector() {
-    return LabelSelector.everything();
-  }
-
-  @Value.Default
-  public InjectionMode mode() {
+  InjectionMode mode() {
     return InjectionMode.REQUIRE;
   }
 
   /** Weight (1..100) of the preferred scheduling term written in {@link InjectionMode#PREFER} mode. */
   @Value.Default
-  public int weight() {
+  int weight() {
     return 100;
+  }
+
+  /** Whether the rule looks at the namespace at all (so its labels are worth fetching). */
+  boolean needsNamespaceLabels() {
+    return !isEmpty(namespaceSelector());
+  }
+
+  boolean selectsNamespace(Map<String, String> labels) {
+    return namespaceMatcher().test(labels);
+  }
+
+  boolean selectsPod(Map<String, String> labels) {
+    return objectMatcher().test(labels);
+  }
+
+  @Value.Lazy
+  LabelSelector namespaceMatcher() {
+    return LabelSelector.parse(namespaceSelector());
+  }
+
+  @Value.Lazy
+  LabelSelector objectMatcher() {
+    return LabelSelector.parse(objectSelector());
+  }
+
+  private static boolean isEmpty(V1LabelSelector selector) {
+    return (selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty())
+        && (selector.getMatchExpressions() == null || selector.getMatchExpressions().isEmpty());
   }
 
   @Value.Check
@@ -44,9 +78,9 @@ public abstract class AffinityRule {
     }
   }
 
-  public static Builder builder() {
+  static Builder builder() {
     return new Builder();
   }
 
-  public static final class Builder extends ImmutableAffinityRule.Builder {}
+  static final class Builder extends ImmutableAffinityRule.Builder {}
 }

@@ -1,5 +1,7 @@
 package io.vk4j.webhook;
 
+import io.kubernetes.client.openapi.models.V1LabelSelector;
+import io.kubernetes.client.openapi.models.V1LabelSelectorRequirement;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +22,7 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * Reads an {@link AffinityConfig} from YAML or JSON (JSON is YAML). Strict: an unknown key, a wrong
  * type or an invalid selector is an {@link InvalidConfigException} naming the path of the culprit.
  */
-public final class ConfigParser {
+final class ConfigParser {
 
   private static final String DEFAULT_RESOURCE = "default-config.yaml";
   private static final Set<String> TOP_KEYS =
@@ -30,19 +32,20 @@ public final class ConfigParser {
   private static final Set<String> SELECTOR_KEYS = Set.of("matchLabels", "matchExpressions");
   private static final Set<String> EXPRESSION_KEYS = Set.of("key", "operator", "values");
   private static final Set<String> TOLERATION_KEYS = Set.of("key", "operator", "value", "effect");
+  private static final Set<String> OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist");
 
   private static volatile AffinityConfig defaults;
 
   private ConfigParser() {}
 
   /** Thrown for a configuration that cannot be used; the message says where and why. */
-  public static final class InvalidConfigException extends Exception {
+  static final class InvalidConfigException extends Exception {
     InvalidConfigException(String message, Throwable cause) {
       super(message, cause);
     }
   }
 
-  public static AffinityConfig parse(String text) throws InvalidConfigException {
+  static AffinityConfig parse(String text) throws InvalidConfigException {
     Object root;
     try {
       root = yaml().load(text);
@@ -172,32 +175,59 @@ public final class ConfigParser {
     }
   }
 
-  static LabelSelector toSelector(Object node, String path) {
+  /**
+   * A label selector, checked as the API server checks one (client-java's {@code LabelSelector}
+   * matches it but checks less): a non-empty key, one of the four operators, values for In and
+   * NotIn only.
+   */
+  static V1LabelSelector toSelector(Object node, String path) {
     Map<String, Object> map = object(node, path);
     requireKnown(map, SELECTOR_KEYS, path);
-    LabelSelector.Builder selector = LabelSelector.builder();
+    V1LabelSelector selector = new V1LabelSelector();
     if (map.containsKey("matchLabels")) {
-      selector.matchLabels(stringMap(map.get("matchLabels"), path + ".matchLabels"));
+      selector.setMatchLabels(stringMap(map.get("matchLabels"), path + ".matchLabels"));
     }
     if (map.containsKey("matchExpressions")) {
       List<Object> expressions = list(map.get("matchExpressions"), path + ".matchExpressions");
+      List<V1LabelSelectorRequirement> requirements = new ArrayList<>();
       for (int i = 0; i < expressions.size(); i++) {
         String at = path + ".matchExpressions[" + i + "]";
         Map<String, Object> expression = object(expressions.get(i), at);
         requireKnown(expression, EXPRESSION_KEYS, at);
+        V1LabelSelectorRequirement requirement = new V1LabelSelectorRequirement()
+            .key(string(required(expression, "key", at), at + ".key"))
+            .operator(string(required(expression, "operator", at), at + ".operator"))
+            .values(expression.containsKey("values") ? strings(expression.get("values"), at + ".values") : List.of());
         try {
-          selector.addMatchExpressions(LabelSelectorRequirement.builder()
-              .key(string(required(expression, "key", at), at + ".key"))
-              .operator(LabelSelectorRequirement.Operator.fromSpelling(
-                  string(required(expression, "operator", at), at + ".operator")))
-              .values(expression.containsKey("values") ? strings(expression.get("values"), at + ".values") : List.of())
-              .build());
+          check(requirement);
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException(at + ": " + e.getMessage(), e);
         }
+        requirements.add(requirement);
       }
+      selector.setMatchExpressions(requirements);
     }
-    return selector.build();
+    return selector;
+  }
+
+  private static void check(V1LabelSelectorRequirement requirement) {
+    if (requirement.getKey().isEmpty()) {
+      throw new IllegalArgumentException("matchExpressions key must not be empty");
+    }
+    String operator = requirement.getOperator();
+    if (!OPERATORS.contains(operator)) {
+      throw new IllegalArgumentException(
+          "operator must be one of In, NotIn, Exists, DoesNotExist, not '" + operator + "'");
+    }
+    boolean setOperator = operator.equals("In") || operator.equals("NotIn");
+    if (setOperator && requirement.getValues().isEmpty()) {
+      throw new IllegalArgumentException(
+          "operator " + operator + " on key '" + requirement.getKey() + "' needs at least one value");
+    }
+    if (!setOperator && !requirement.getValues().isEmpty()) {
+      throw new IllegalArgumentException(
+          "operator " + operator + " on key '" + requirement.getKey() + "' takes no values");
+    }
   }
 
   private static Object required(Map<String, Object> map, String key, String path) {

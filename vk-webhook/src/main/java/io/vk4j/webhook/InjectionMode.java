@@ -3,14 +3,14 @@ package io.vk4j.webhook;
 import java.util.Locale;
 
 /** How a matching pod is steered onto virtual nodes. */
-public enum InjectionMode {
+enum InjectionMode {
   /** nodeSelector for the virtual node's labels plus the toleration: the pod runs only on virtual nodes. */
   REQUIRE,
   /** preferred node affinity for the virtual node's labels plus the toleration: the pod may run elsewhere. */
   PREFER;
 
   /** The spelling used in configuration files: {@code require} or {@code prefer}. */
-  public String configName() {
+  String configName() {
     return name().toLowerCase(Locale.ROOT);
   }
 

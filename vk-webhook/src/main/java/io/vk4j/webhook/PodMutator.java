@@ -62,16 +62,16 @@ final class PodMutator {
     AffinityRule chosen = null;
     boolean namespaceUnknown = false;
     for (AffinityRule rule : config.rules()) {
-      if (!rule.objectSelector().matches(podLabels)) {
+      if (!rule.selectsPod(podLabels)) {
         continue;
       }
-      if (!rule.namespaceSelector().isEmpty()) {
+      if (rule.needsNamespaceLabels()) {
         Optional<Map<String, String>> labels = labelsOnce.get();
         if (labels.isEmpty()) {
           namespaceUnknown = true;
           continue;
         }
-        if (!rule.namespaceSelector().matches(labels.get())) {
+        if (!rule.selectsNamespace(labels.get())) {
           continue;
         }
       }

@@ -1,5 +1,6 @@
 package io.vk4j.webhook;
 
+import io.vk4j.server.FileWatcher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.vk4j.server.ConnectionTimeouts;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Locale;
@@ -78,11 +79,6 @@ final class ReviewHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     long received = System.nanoTime();
     timeouts.requestReceived();
     boolean keepAlive = HttpUtil.isKeepAlive(request);
-    if (!request.decoderResult().isSuccess()) {
-      answer(ctx, AdmissionController.failure(400, "BadRequest",
-          "malformed HTTP request: " + request.decoderResult().cause().getMessage()), false, null);
-      return;
-    }
     String uri = request.uri();
     int question = uri.indexOf('?');
     String path = question < 0 ? uri : uri.substring(0, question);

@@ -5,19 +5,19 @@ import org.immutables.value.Value;
 
 /** The toleration injected for the virtual node's taint (default {@code virtual-kubelet.io/provider Exists}). */
 @Value.Immutable
-public abstract class TolerationSpec {
+abstract class TolerationSpec {
 
-  public abstract String key();
+  abstract String key();
 
   @Value.Default
-  public String operator() {
+  String operator() {
     return "Exists";
   }
 
-  public abstract Optional<String> value();
+  abstract Optional<String> value();
 
   /** Empty means every effect, as in Kubernetes. */
-  public abstract Optional<String> effect();
+  abstract Optional<String> effect();
 
   @Value.Check
   protected void check() {
@@ -38,9 +38,9 @@ public abstract class TolerationSpec {
     });
   }
 
-  public static Builder builder() {
+  static Builder builder() {
     return new Builder();
   }
 
-  public static final class Builder extends ImmutableTolerationSpec.Builder {}
+  static final class Builder extends ImmutableTolerationSpec.Builder {}
 }

@@ -10,6 +10,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import io.vk4j.server.FileWatcher;
+import io.vk4j.server.KeyMaterial;
+import io.vk4j.server.ReloadingKeyManager;
+import io.vk4j.server.SelfSignedCertificates;
 import org.immutables.value.Value;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,15 +121,7 @@ final class WebhookApp implements AutoCloseable {
         keys = new ReloadingKeyManager(certificates.serving());
         issued = Optional.of(certificates);
       } else {
-        Path cert = settings.tlsCertFile().get();
-        Path key = settings.tlsKeyFile().get();
-        keys = new ReloadingKeyManager(PemFiles.read(cert, key));
-        ReloadingKeyManager target = keys;
-        watcher.watch(List.of(cert, key), () -> {
-          target.update(PemFiles.read(cert, key));
-          LOG.info("reloaded the serving certificate from {} (subject {}, expires {})", cert,
-              target.current().leaf().getSubjectX500Principal(), target.current().leaf().getNotAfter());
-        });
+        keys = ReloadingKeyManager.fromFiles(settings.tlsCertFile().get(), settings.tlsKeyFile().get(), watcher);
       }
 
       namespaces = new NamespaceCache(client);

@@ -1,5 +1,6 @@
 package io.vk4j.webhook;
 
+import io.vk4j.testkit.tls.TestTls;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;

@@ -1,5 +1,8 @@
 package io.vk4j.webhook;
 
+import io.vk4j.server.KeyMaterial;
+import io.vk4j.server.ReloadingKeyManager;
+import io.vk4j.server.SelfSignedCertificates;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

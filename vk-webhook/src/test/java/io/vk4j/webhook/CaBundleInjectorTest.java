@@ -2,6 +2,8 @@ package io.vk4j.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vk4j.server.KeyMaterial;
+import io.vk4j.server.SelfSignedCertificates;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package io.vk4j.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vk4j.webhook.LabelSelectorRequirement.Operator;
+import io.kubernetes.client.openapi.models.V1LabelSelectorRequirement;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,8 +25,8 @@ class ConfigParserTest {
     assertThat(config.rules()).extracting(AffinityRule::name).containsExactly(
         "alibabacloud-eci-pod", "alibabacloud-eci-namespace", "eci-pod", "injection-enabled-namespace");
     assertThat(config.rules()).allMatch(rule -> rule.mode() == InjectionMode.REQUIRE);
-    assertThat(config.rules().get(2).objectSelector().matchLabels()).isEqualTo(Map.of("eci", "true"));
-    assertThat(config.rules().get(3).namespaceSelector().matchLabels())
+    assertThat(config.rules().get(2).objectSelector().getMatchLabels()).isEqualTo(Map.of("eci", "true"));
+    assertThat(config.rules().get(3).namespaceSelector().getMatchLabels())
         .isEqualTo(Map.of("virtual-node-affinity-injection", "enabled"));
   }
 
@@ -42,10 +42,10 @@ class ConfigParserTest {
     AffinityConfig config = ConfigParser.parse(yaml);
     assertThat(config.rules()).extracting(AffinityRule::name).containsExactly("batch-prefers", "eci-pod");
     assertThat(config.rules().get(0).mode()).isEqualTo(InjectionMode.PREFER);
-    assertThat(config.rules().get(0).namespaceSelector().matches(Map.of("team", "ml"))).isTrue();
-    assertThat(config.rules().get(0).namespaceSelector().matches(Map.of("team", "web"))).isFalse();
+    assertThat(config.rules().get(0).selectsNamespace(Map.of("team", "ml"))).isTrue();
+    assertThat(config.rules().get(0).selectsNamespace(Map.of("team", "web"))).isFalse();
     assertThat(config.rules().get(1).mode()).isEqualTo(InjectionMode.REQUIRE);
-    assertThat(config.rules().get(1).objectSelector().matches(Map.of("eci", "true"))).isTrue();
+    assertThat(config.rules().get(1).selectsPod(Map.of("eci", "true"))).isTrue();
     assertThat(config.optOutKey()).isEqualTo("virtual-node-affinity-injection");
   }
 
@@ -88,17 +88,25 @@ class ConfigParserTest {
     AffinityRule burst = config.rules().get(0);
     assertThat(burst.mode()).isEqualTo(InjectionMode.PREFER);
     assertThat(burst.weight()).isEqualTo(30);
-    assertThat(burst.namespaceSelector().matchLabels()).isEqualTo(Map.of("team", "a"));
-    assertThat(burst.namespaceSelector().matchExpressions()).singleElement()
-        .satisfies(e -> assertThat(e.operator()).isEqualTo(Operator.NOT_IN));
-    assertThat(burst.objectSelector().matchExpressions()).extracting(LabelSelectorRequirement::operator)
-        .containsExactly(Operator.EXISTS, Operator.DOES_NOT_EXIST, Operator.IN);
+    assertThat(burst.namespaceSelector().getMatchLabels()).isEqualTo(Map.of("team", "a"));
+    assertThat(burst.namespaceSelector().getMatchExpressions()).singleElement()
+        .satisfies(e -> assertThat(e.getOperator()).isEqualTo("NotIn"));
+    assertThat(burst.objectSelector().getMatchExpressions()).extracting(V1LabelSelectorRequirement::getOperator)
+        .containsExactly("Exists", "DoesNotExist", "In");
+    // matched with Kubernetes' semantics: NotIn and DoesNotExist also hold when the key is absent
+    assertThat(burst.selectsNamespace(Map.of("team", "a"))).isTrue();
+    assertThat(burst.selectsNamespace(Map.of("team", "a", "env", "prod"))).isFalse();
+    assertThat(burst.selectsPod(Map.of("burst", "", "tier", "api"))).isTrue();
+    assertThat(burst.selectsPod(Map.of("burst", "", "tier", "db"))).isFalse();
+    assertThat(burst.selectsPod(Map.of("burst", "", "tier", "api", "pinned", "x"))).isFalse();
+    assertThat(burst.selectsPod(Map.of("tier", "api"))).isFalse();
     AffinityRule second = config.rules().get(1);
     assertThat(second.name()).isEqualTo("rule-1");
     assertThat(second.mode()).isEqualTo(InjectionMode.REQUIRE);
     // an unquoted YAML true is the label value "true"
-    assertThat(second.objectSelector().matchLabels()).isEqualTo(Map.of("eci", "true"));
-    assertThat(second.namespaceSelector().isEmpty()).isTrue();
+    assertThat(second.objectSelector().getMatchLabels()).isEqualTo(Map.of("eci", "true"));
+    assertThat(second.needsNamespaceLabels()).isFalse();
+    assertThat(second.selectsNamespace(Map.of("any", "thing"))).isTrue();
   }
 
   @Test
@@ -129,6 +137,10 @@ class ConfigParserTest {
         "rules[0].objectSelector.matchExpressions[0]: operator must be one of In, NotIn, Exists, DoesNotExist");
     assertRefused("rules: [{objectSelector: {matchExpressions: [{key: a, operator: In}]}}]", "needs at least one value");
     assertRefused("rules: [{objectSelector: {matchExpressions: [{operator: Exists}]}}]", "'key' is required");
+    assertRefused("rules: [{objectSelector: {matchExpressions: [{key: a, operator: Exists, values: [b]}]}}]",
+        "takes no values");
+    assertRefused("rules: [{objectSelector: {matchExpressions: [{key: '', operator: Exists}]}}]",
+        "key must not be empty");
     assertRefused("rules: [{name: a}, {name: a}]", "rule name 'a' is used twice");
     assertRefused("rules: {name: a}", "rules must be a list");
     assertRefused("nodeSelector: {}", "nodeSelector must name at least one label");

@@ -3,6 +3,9 @@ package io.vk4j.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vk4j.server.ReloadingKeyManager;
+import io.vk4j.server.SelfSignedCertificates;
+import io.vk4j.testkit.tls.TestTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

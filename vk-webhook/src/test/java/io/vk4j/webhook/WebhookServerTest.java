@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.vk4j.server.FileWatcher;
+import io.vk4j.server.KeyMaterial;
+import io.vk4j.server.PemFiles;
+import io.vk4j.server.ReloadingKeyManager;
+import io.vk4j.server.SelfSignedCertificates;
+import io.vk4j.testkit.tls.TestTls;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -97,32 +103,6 @@ class WebhookServerTest {
           .until(() -> get(TestTls.client(second.ca()), "/healthz").statusCode() == 200);
       assertThatThrownBy(() -> get(TestTls.client(first.ca()), "/healthz")).isInstanceOf(SSLHandshakeException.class);
     }
-  }
-
-  @Test
-  void pemFilesAcceptPkcs8AndChains(@TempDir Path dir) throws Exception {
-    SelfSignedCertificates.Issued issued = issue("127.0.0.1");
-    Path cert = dir.resolve("tls.crt");
-    Path key = dir.resolve("tls.key");
-    writePem(issued, cert, key);
-    KeyMaterial read = PemFiles.read(cert, key);
-    assertThat(read.chain()).hasSize(2);
-    assertThat(read.leaf()).isEqualTo(issued.serving().leaf());
-    Files.writeString(key, "not a key");
-    assertThatThrownBy(() -> PemFiles.read(cert, key)).hasMessageContaining("holds no unencrypted PEM private key");
-  }
-
-  @Test
-  void selfIssuedCertificateNamesTheService() throws Exception {
-    SelfSignedCertificates.Issued issued = SelfSignedCertificates.issue("vk-webhook",
-        List.of("vk-webhook.kube-system.svc"), List.of("127.0.0.1"));
-    X509Certificate leaf = issued.serving().leaf();
-    List<Object> names = leaf.getSubjectAlternativeNames().stream().map(san -> (Object) san.get(1)).toList();
-    assertThat(names).containsExactly("vk-webhook.kube-system.svc", "127.0.0.1");
-    leaf.verify(issued.ca().getPublicKey());
-    assertThat(issued.ca().getBasicConstraints()).isGreaterThanOrEqualTo(0);
-    assertThat(leaf.getBasicConstraints()).isEqualTo(-1);
-    assertThat(issued.caPem()).startsWith("-----BEGIN CERTIFICATE-----");
   }
 
   @Test

@@ -42,6 +42,9 @@ final class AdminHandler {
         String action = q.get("action");
         switch (path) {
           case "faults/throttle" -> faults.throttleNext(action, intParam(q, "calls"));
+          case "faults/degrade" -> faults.degradeNext(action, intParam(q, "calls"));
+          case "faults/empty-answer" -> faults.emptyAnswerNext(required(q, "action"), intParam(q, "calls"));
+          case "faults/ram-permission" -> faults.ramPermission(Boolean.parseBoolean(required(q, "granted")));
           case "faults/rate-limit" -> faults.rateLimit(action, Double.parseDouble(required(q, "perSecond")));
           case "faults/error" -> {
             int httpStatus = intParam(q, "status");
@@ -57,7 +60,7 @@ final class AdminHandler {
           case "expire" -> emulator.expireContainerGroup(required(q, "group"));
           case "exit" -> emulator.exitContainer(required(q, "group"), required(q, "container"), intParam(q, "code"));
           case "restart" -> emulator.restartLater();
-          default -> throw new IllegalArgumentException("unknown POST " + PREFIX + path + "; try faults/throttle, faults/rate-limit, faults/error, faults/delay-response, faults/delay-request, faults/no-stock, faults/restock, faults/clear, calls/reset, exit, expire, restart");
+          default -> throw new IllegalArgumentException("unknown POST " + PREFIX + path + "; try faults/throttle, faults/degrade, faults/empty-answer, faults/ram-permission, faults/rate-limit, faults/error, faults/delay-response, faults/delay-request, faults/no-stock, faults/restock, faults/clear, calls/reset, exit, expire, restart");
         }
         out.put("ok", true);
         out.put("ZonesWithoutStock", new ArrayList<>(faults.zonesWithoutStock()));

@@ -191,9 +191,10 @@ final class ContainerGroup {
   private void startContainers(Instant at, boolean restart) {
     boolean pullFailed = false;
     for (ContainerRuntime c : allContainers()) {
-      if (c.spec.imagePullFails && !c.current.state.equals("Running")) {
+      if ((c.spec.imagePullFails || c.pullDenied) && !c.current.state.equals("Running")) {
         c.pullFailed();
-        event("Warning", "Failed", "Failed to pull image \"" + c.spec.image + "\": rpc error: code = NotFound", at);
+        event("Warning", "Failed", "Failed to pull image \"" + c.spec.image + "\": " + (c.pullDenied
+            ? "pull access denied, the registry needs credentials the group no longer has" : "rpc error: code = NotFound"), at);
         pullFailed = true;
       }
     }
@@ -298,9 +299,15 @@ final class ContainerGroup {
     schedule(Step.FINISH_RESTART, now.plus(delay));
   }
 
+  /**
+   * Applies an update. An image from a registry the group had credentials for, which the new spec no longer
+   * carries (a RenewUpdate that did not resend them), cannot be pulled.
+   */
   void beginUpdate(GroupSpec newSpec, Instant now, Duration delay) {
     Map<String, ContainerRuntime> old = new LinkedHashMap<>();
     containers.forEach(c -> old.put(c.spec.name, c));
+    java.util.Set<String> lostRegistries = registries(spec);
+    lostRegistries.removeAll(registries(newSpec));
     applySpec(newSpec);
     for (int i = 0; i < containers.size(); i++) {
       ContainerRuntime before = old.get(containers.get(i).spec.name);
@@ -310,10 +317,29 @@ final class ContainerGroup {
         containers.set(i, before);
       }
     }
+    for (ContainerRuntime c : allContainers()) {
+      c.pullDenied = lostRegistries.contains(registryOf(c.spec.image));
+      if (c.pullDenied) {
+        c.waitFor("Pulling image");
+      }
+    }
     setStatus("Updating", now);
     terminalAt = null;
     event("Normal", "Updating", "Updating container group " + id, now);
     schedule(Step.FINISH_UPDATE, now.plus(delay));
+  }
+
+  private static java.util.Set<String> registries(GroupSpec spec) {
+    java.util.Set<String> servers = new java.util.HashSet<>();
+    spec.imageRegistryCredentials.forEach(c -> servers.add((String) c.get("Server")));
+    return servers;
+  }
+
+  /** The registry host of an image reference, {@code docker.io} when it names none. */
+  static String registryOf(String image) {
+    int slash = image.indexOf('/');
+    String first = slash < 0 ? "" : image.substring(0, slash);
+    return first.contains(".") || first.contains(":") || first.equals("localhost") ? first : "docker.io";
   }
 
   List<ContainerRuntime> allContainers() {

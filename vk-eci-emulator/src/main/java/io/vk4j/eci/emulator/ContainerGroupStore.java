@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -32,6 +33,7 @@ final class ContainerGroupStore {
   private final Duration transitionDelay;
   private final Duration terminalRetention;
   private final int maxGroups;
+  private final int retainedTerminal;
   private final Network network;
   private final FaultInjector faults;
   private final SecureRandom random = new SecureRandom();
@@ -39,8 +41,14 @@ final class ContainerGroupStore {
   private final Map<String, String> idsByClientToken = new HashMap<>();
   private long sequence;
 
-  ContainerGroupStore(String regionId, Clock clock, Duration transitionDelay, Duration terminalRetention, int maxGroups, Network network, FaultInjector faults) {
+  /**
+   * @param terminalRetention how long every ended group stays listed
+   * @param retainedTerminal how many ended groups stay listed after that, the newest ones (ECI: 100 per region)
+   */
+  ContainerGroupStore(String regionId, Clock clock, Duration transitionDelay, Duration terminalRetention, int retainedTerminal,
+      int maxGroups, Network network, FaultInjector faults) {
     this.regionId = regionId;
+    this.retainedTerminal = retainedTerminal;
     this.clock = clock;
     this.transitionDelay = transitionDelay;
     this.terminalRetention = terminalRetention;
@@ -172,24 +180,35 @@ final class ContainerGroupStore {
     return result;
   }
 
-  /** Deleting a group already Terminating is accepted; an unknown group is NotFound. */
-  synchronized void delete(String id) {
+  /**
+   * Deleting a group already Terminating is accepted; an unknown group is NotFound. {@code force} skips the
+   * termination: the group is gone at once.
+   */
+  synchronized void delete(String id, boolean force) {
     Instant now = advanceAll();
     ContainerGroup group = groups.get(id);
     if (group == null) {
       throw ApiException.containerGroupNotFound(id);
     }
-    if (group.status.equals("Terminating")) {
-      return;
+    if (!group.status.equals("Terminating")) {
+      group.beginDelete(now, transitionDelay);
     }
-    group.beginDelete(now, transitionDelay);
+    if (force) {
+      groups.remove(id);
+      forget(group);
+    }
     advanceAll();
+  }
+
+  /** Groups RestartContainerGroup and UpdateContainerGroup accept, as the API reference says. */
+  private static boolean pendingOrRunning(ContainerGroup group) {
+    return group.status.equals("Pending") || group.status.equals("Running");
   }
 
   synchronized void restart(String id) {
     Instant now = advanceAll();
     ContainerGroup group = get(id);
-    if (!group.status.equals("Running")) {
+    if (!pendingOrRunning(group)) {
       throw ApiException.incorrectStatus(id, group.status, "RestartContainerGroup");
     }
     group.beginRestart(now, transitionDelay);
@@ -199,7 +218,7 @@ final class ContainerGroupStore {
   synchronized void update(String id, GroupSpec newSpec) {
     Instant now = advanceAll();
     ContainerGroup group = get(id);
-    if (!group.status.equals("Running") && !group.status.equals("Succeeded") && !group.status.equals("Failed")) {
+    if (!pendingOrRunning(group)) {
       throw ApiException.incorrectStatus(id, group.status, "UpdateContainerGroup");
     }
     group.beginUpdate(newSpec, now, transitionDelay);
@@ -235,18 +254,32 @@ final class ContainerGroupStore {
     advanceAll();
   }
 
-  /** Brings every group to now: applies due transitions, removes deleted groups, purges old terminal ones. */
+  /**
+   * Brings every group to now: applies due transitions, removes deleted groups, and purges ended groups
+   * older than the retention beyond the newest {@code retainedTerminal} ended ones.
+   */
   synchronized Instant advanceAll() {
     Instant now = clock.instant();
     Iterator<ContainerGroup> it = groups.values().iterator();
+    int terminal = 0;
+    List<ContainerGroup> expired = new ArrayList<>();
     while (it.hasNext()) {
       ContainerGroup g = it.next();
-      boolean remove = g.advance(now, transitionDelay);
-      if (!remove && g.terminal() && g.terminalAt != null && !g.terminalAt.plus(terminalRetention).isAfter(now)) {
-        remove = true;
-      }
-      if (remove) {
+      if (g.advance(now, transitionDelay)) {
         it.remove();
+        forget(g);
+      } else if (g.terminal() && g.terminalAt != null) {
+        terminal++;
+        if (!g.terminalAt.plus(terminalRetention).isAfter(now)) {
+          expired.add(g);
+        }
+      }
+    }
+    int purge = Math.min(expired.size(), terminal - retainedTerminal);
+    if (purge > 0) {
+      expired.sort(Comparator.comparing((ContainerGroup g) -> g.terminalAt).thenComparingLong(g -> g.sequence));
+      for (ContainerGroup g : expired.subList(0, purge)) {
+        groups.remove(g.id);
         forget(g);
       }
     }

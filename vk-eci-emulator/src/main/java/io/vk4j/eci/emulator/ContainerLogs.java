@@ -8,23 +8,34 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** DescribeContainerLog: the lines a container wrote, filtered as ECI filters them. */
 final class ContainerLogs {
+
+  /** Lines returned without Tail, and at most. */
+  static final int DEFAULT_TAIL = 500;
+  static final int MAX_TAIL = 2000;
+  static final int MAX_LIMIT_BYTES = 1024 * 1024;
 
   private ContainerLogs() {}
 
   static Map<String, Object> describe(ContainerGroupStore store, FlatParams p) {
     String id = p.required("ContainerGroupId");
     String containerName = p.required("ContainerName");
-    Optional<Instant> since = Times.parse(p, "StartTime");
-    int tail = p.integer("Tail").orElse(-1);
-    int limitBytes = p.integer("LimitBytes").orElse(-1);
-    if (p.has("Tail") && tail < 0) {
-      throw ApiException.invalidParameter("Tail", "must not be negative: " + tail);
+    OptionalInt sinceSeconds = p.integer("SinceSeconds");
+    if (sinceSeconds.isPresent() && sinceSeconds.getAsInt() < 1) {
+      throw ApiException.invalidParameter("SinceSeconds", "must be positive: " + sinceSeconds.getAsInt());
     }
-    if (p.has("LimitBytes") && limitBytes < 1) {
-      throw ApiException.invalidParameter("LimitBytes", "must be positive: " + limitBytes);
+    Optional<Instant> since = sinceSeconds.isPresent()
+        ? Optional.of(store.now().minusSeconds(sinceSeconds.getAsInt())) : Times.parseStrict(p, "StartTime");
+    int tail = p.integer("Tail").orElse(DEFAULT_TAIL);
+    if (tail < 0 || tail > MAX_TAIL) {
+      throw ApiException.invalidParameter("Tail", "must be 0.." + MAX_TAIL + ": " + tail);
+    }
+    int limitBytes = p.integer("LimitBytes").orElse(-1);
+    if (p.has("LimitBytes") && (limitBytes < 1 || limitBytes > MAX_LIMIT_BYTES)) {
+      throw ApiException.invalidParameter("LimitBytes", "must be 1.." + MAX_LIMIT_BYTES + ": " + limitBytes);
     }
     boolean timestamps = p.bool("Timestamps").orElse(false);
     boolean previous = p.bool("LastTime").orElse(false);
@@ -41,7 +52,7 @@ final class ContainerLogs {
           lines.add(timestamps ? Times.formatNanos(line.at()) + " " + line.text() : line.text());
         }
       }
-      if (tail >= 0 && lines.size() > tail) {
+      if (lines.size() > tail) {
         lines = lines.subList(lines.size() - tail, lines.size());
       }
       StringBuilder content = new StringBuilder();

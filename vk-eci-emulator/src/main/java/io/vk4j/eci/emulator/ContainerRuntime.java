@@ -69,6 +69,8 @@ final class ContainerRuntime {
   boolean ready;
   /** When a running container with an exit scripted terminates; null otherwise. */
   Instant exitAt;
+  /** Set when an update dropped the registry credentials this container's image needs. */
+  boolean pullDenied;
   /** Exit code of an exit ordered through the emulator's API, overriding the scripted one. */
   Integer orderedExitCode;
   final Deque<LogLine> logs = new ArrayDeque<>();

@@ -23,6 +23,8 @@ final class ContainerSpec {
   static final String EXIT_CODE_ENV = "EMULATOR_EXIT_CODE";
   /** Env var whose value (lines separated by newlines or a literal backslash-n) the container logs. */
   static final String LOG_ENV = "EMULATOR_LOG";
+  /** Env var with a number of numbered lines the container logs at start (ECI caps env values at 256 characters). */
+  static final String LOG_LINES_ENV = "EMULATOR_LOG_LINES";
   /** Env var that, when "true", makes pulling the container's image fail: the group stays Pending. */
   static final String PULL_FAILS_ENV = "EMULATOR_IMAGE_PULL_FAILS";
   /** Env var that, when "false", keeps the running container not Ready (a failing readiness probe). */
@@ -142,6 +144,10 @@ final class ContainerSpec {
     String configured = env.get(LOG_ENV);
     if (configured != null) {
       return List.of(configured.replace("\\n", "\n").split("\n", -1));
+    }
+    String lines = env.get(LOG_LINES_ENV);
+    if (lines != null && lines.trim().matches("[0-9]{1,5}")) {
+      return java.util.stream.IntStream.rangeClosed(1, Integer.parseInt(lines.trim())).mapToObj(i -> "line " + i).toList();
     }
     return List.of("emulator: container " + name + " started from image " + image);
   }

@@ -31,10 +31,20 @@ final class EciActions {
       "UpdateContainerGroup", "RestartContainerGroup", "DescribeContainerLog", "ExecContainerCommand",
       "DescribeContainerGroupMetric", "DescribeMultiContainerGroupMetric", "DescribeRegions");
 
-  private final ContainerGroupStore store;
+  /** Events DescribeContainerGroups returns per group, the newest ones. */
+  static final int MAX_EVENTS_PER_GROUP = 50;
+  /** Parameters UpdateContainerGroup can change; a RenewUpdate replaces all of them. */
+  static final Set<String> UPDATABLE = ImmutableSet.of("Container", "InitContainer", "Volume", "ImageRegistryCredential",
+      "AcrRegistryInfo", "DnsConfig", "Tag", "Cpu", "Memory", "RestartPolicy", "ResourceGroupId");
 
-  EciActions(ContainerGroupStore store) {
+  private final ContainerGroupStore store;
+  private final Set<AccountFeature> features;
+  private final ExecSessions execSessions;
+
+  EciActions(ContainerGroupStore store, Set<AccountFeature> features, ExecSessions execSessions) {
     this.store = store;
+    this.features = ImmutableSet.copyOf(features);
+    this.execSessions = execSessions;
   }
 
   Map<String, Object> call(String action, Map<String, String> rawParams) {
@@ -52,12 +62,21 @@ final class EciActions {
       case "UpdateContainerGroup" -> update(p, params);
       case "RestartContainerGroup" -> restart(p);
       case "DescribeContainerLog" -> ContainerLogs.describe(store, p);
-      case "ExecContainerCommand" -> ContainerCommands.exec(store, p);
+      case "ExecContainerCommand" -> ContainerCommands.exec(store, execSessions, p);
       case "DescribeContainerGroupMetric" -> Metrics.groupMetric(store, p);
       case "DescribeMultiContainerGroupMetric" -> Metrics.multiGroupMetric(store, p);
       case "DescribeRegions" -> regions();
       default -> throw new ApiException(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.");
     };
+  }
+
+  /** What a listing action answers when it lists nothing. */
+  static Map<String, Object> emptyList(String action) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("TotalCount", 0);
+    out.put("NextToken", "");
+    out.put(action.equals("DescribeContainerGroupStatus") ? "Data" : "ContainerGroups", List.of());
+    return out;
   }
 
   private void checkRegion(FlatParams p) {
@@ -69,6 +88,10 @@ final class EciActions {
 
   private Map<String, Object> create(Map<String, String> params) {
     GroupSpec spec = GroupSpec.parse(params);
+    CreateLimits.check(spec, features);
+    if (spec.raw.bool("DryRun").orElse(false)) {
+      throw new ApiException(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.");
+    }
     String id = store.create(spec);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("ContainerGroupId", id);
@@ -80,6 +103,7 @@ final class EciActions {
     if (limit < 1 || limit > 20) {
       throw ApiException.invalidParameter("Limit", "must be 1..20: " + limit);
     }
+    boolean withEvent = p.bool("WithEvent").orElse(false);
     Predicate<ContainerGroup> filter = commonFilter(p);
     Optional<String> name = p.string("ContainerGroupName");
     Optional<String> status = p.string("Status");
@@ -90,7 +114,7 @@ final class EciActions {
       List<ContainerGroup> matching = store.list(full, afterSequence(p));
       List<Map<String, Object>> page = new ArrayList<>();
       for (ContainerGroup g : matching.subList(0, Math.min(limit, matching.size()))) {
-        page.add(GroupJson.describe(g));
+        page.add(GroupJson.describe(g, withEvent ? MAX_EVENTS_PER_GROUP : 0));
       }
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("TotalCount", matching.size());
@@ -194,7 +218,7 @@ final class EciActions {
   }
 
   private Map<String, Object> delete(FlatParams p) {
-    store.delete(p.required("ContainerGroupId"));
+    store.delete(p.required("ContainerGroupId"), p.bool("Force").orElse(false));
     return new LinkedHashMap<>();
   }
 
@@ -203,37 +227,40 @@ final class EciActions {
     return new LinkedHashMap<>();
   }
 
-  /** Lists named in the update replace the group's; scalars named replace theirs; the rest is kept. */
+  /**
+   * {@code IncrementalUpdate} replaces what the request names and keeps the rest; {@code RenewUpdate} (the
+   * default) is a full update: every updatable parameter the request does not name is cleared, registry
+   * credentials included.
+   */
   private Map<String, Object> update(FlatParams p, Map<String, String> params) {
     String id = p.required("ContainerGroupId");
-    Optional<String> updateType = p.string("UpdateType");
-    if (updateType.isPresent() && !List.of("RenewUpdate", "IncrementalUpdate").contains(updateType.get())) {
-      throw ApiException.invalidParameter("UpdateType", "must be RenewUpdate or IncrementalUpdate: " + updateType.get());
+    String updateType = p.string("UpdateType").orElse("RenewUpdate");
+    if (!List.of("RenewUpdate", "IncrementalUpdate").contains(updateType)) {
+      throw ApiException.invalidParameter("UpdateType", "must be RenewUpdate or IncrementalUpdate: " + updateType);
     }
+    Set<String> control = Set.of("ContainerGroupId", "UpdateType", "ClientToken", "RegionId");
     store.locked(() -> {
       ContainerGroup group = store.get(id);
       Map<String, String> merged = new TreeMap<>(group.spec.parameters);
-      Set<String> replaced = new LinkedHashSet<>();
-      for (String key : params.keySet()) {
-        if (List.of("ContainerGroupId", "UpdateType", "ClientToken", "RegionId").contains(key)) {
-          continue;
-        }
-        int dot = key.indexOf('.');
-        replaced.add(dot < 0 ? key : key.substring(0, dot));
-      }
-      merged.keySet().removeIf(key -> {
-        int dot = key.indexOf('.');
-        return replaced.contains(dot < 0 ? key : key.substring(0, dot));
-      });
+      Set<String> replaced = new LinkedHashSet<>(updateType.equals("RenewUpdate") ? UPDATABLE : Set.of());
+      params.keySet().stream().filter(key -> !control.contains(key)).forEach(key -> replaced.add(topLevel(key)));
+      merged.keySet().removeIf(key -> replaced.contains(topLevel(key)));
       params.forEach((key, value) -> {
-        if (!List.of("ContainerGroupId", "UpdateType", "ClientToken").contains(key)) {
+        if (!control.contains(key)) {
           merged.put(key, value);
         }
       });
-      store.update(id, GroupSpec.parse(merged));
+      GroupSpec spec = GroupSpec.parse(merged);
+      CreateLimits.check(spec, features);
+      store.update(id, spec);
       return null;
     });
     return new LinkedHashMap<>();
+  }
+
+  private static String topLevel(String key) {
+    int dot = key.indexOf('.');
+    return dot < 0 ? key : key.substring(0, dot);
   }
 
   private Map<String, Object> regions() {

@@ -1,7 +1,9 @@
 package io.vk4j.eci.emulator;
 
 import com.google.common.base.Preconditions;
+import com.google.common.collect.ImmutableSet;
 import com.google.common.collect.ImmutableSortedMap;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,15 +13,16 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +66,10 @@ public final class EciEmulator implements AutoCloseable {
   private final ContainerGroupStore store;
   private final SignatureVerifier verifier;
   private final Path stateFile;
+  private final Set<AccountFeature> features;
+  private final ExecSessions execSessions;
+  private ExecWebSocketServer execServer;
+  private int execPort;
   private HttpServer server;
   private ExecutorService executor;
   private int boundPort = -1;
@@ -76,7 +83,10 @@ public final class EciEmulator implements AutoCloseable {
     this.adminEndpoint = b.adminEndpoint;
     Map<String, String> credentials = b.credentials.isEmpty() ? Map.of(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET) : b.credentials;
     Network network = new Network(b.regionId, b.vSwitches);
-    this.store = new ContainerGroupStore(b.regionId, b.clock, b.transitionDelay, b.terminalRetention, b.maxContainerGroups, network, faults);
+    this.features = ImmutableSet.copyOf(b.features);
+    this.execSessions = new ExecSessions(b.clock);
+    this.store = new ContainerGroupStore(b.regionId, b.clock, b.transitionDelay, b.terminalRetention, b.retainedTerminalGroups,
+        b.maxContainerGroups, network, faults);
     this.stateFile = b.stateFile;
     if (stateFile != null && Files.exists(stateFile)) {
       try {
@@ -103,9 +113,17 @@ public final class EciEmulator implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on " + host + ":" + port, e);
     }
+    execServer = new ExecWebSocketServer(host, execSessions, store);
+    try {
+      execPort = execServer.start(execPort);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.stop(0);
+      throw new IllegalStateException("interrupted while starting the exec server", e);
+    }
     executor = Executors.newFixedThreadPool(threads, daemonThreads());
     server.setExecutor(executor);
-    server.createContext("/", new EciHttpHandler(regionId, verifier, new EciActions(store), faults, calls, adminEndpoint ? new AdminHandler(this) : null));
+    server.createContext("/", new EciHttpHandler(regionId, verifier, new EciActions(store, features, execSessions), faults, calls, adminEndpoint ? new AdminHandler(this) : null));
     server.start();
     boundPort = server.getAddress().getPort();
     log.info("ECI emulator for region {} listening on {}", regionId, endpoint());
@@ -113,12 +131,7 @@ public final class EciEmulator implements AutoCloseable {
   }
 
   private static ThreadFactory daemonThreads() {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, "eci-emulator-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+    return new ThreadFactoryBuilder().setNameFormat("eci-emulator-%d").setDaemon(true).build();
   }
 
   /**
@@ -137,6 +150,8 @@ public final class EciEmulator implements AutoCloseable {
       }
       server = null;
       executor = null;
+      execServer.close();
+      execServer = null;
     }
   }
 
@@ -159,7 +174,7 @@ public final class EciEmulator implements AutoCloseable {
 
   /** For the admin endpoint, which cannot stop the server from inside one of its own requests. */
   void restartLater() {
-    Thread t = new Thread(() -> {
+    new ThreadFactoryBuilder().setNameFormat("eci-emulator-restart").setDaemon(true).build().newThread(() -> {
       try {
         Thread.sleep(100);
         restart();
@@ -168,9 +183,7 @@ public final class EciEmulator implements AutoCloseable {
       } catch (RuntimeException e) {
         log.warn("Restart failed", e);
       }
-    }, "eci-emulator-restart");
-    t.setDaemon(true);
-    t.start();
+    }).start();
   }
 
   /** {@code host:port}, what tea-openapi's {@code Config.setEndpoint} takes (with protocol http). */
@@ -244,7 +257,7 @@ public final class EciEmulator implements AutoCloseable {
   List<Map<String, Object>> describeAllForAdmin() {
     return store.locked(() -> {
       List<Map<String, Object>> all = new ArrayList<>();
-      store.list(g -> true, 0).forEach(g -> all.add(GroupJson.describe(g)));
+      store.list(g -> true, 0).forEach(g -> all.add(GroupJson.describe(g, EciActions.MAX_EVENTS_PER_GROUP)));
       return all;
     });
   }
@@ -264,6 +277,8 @@ public final class EciEmulator implements AutoCloseable {
     private final Map<String, String> securityTokens = new LinkedHashMap<>();
     private Duration transitionDelay = Duration.ofMillis(300);
     private Duration terminalRetention = Duration.ofHours(1);
+    private int retainedTerminalGroups = 100;
+    private final Set<AccountFeature> features = EnumSet.noneOf(AccountFeature.class);
     private int maxContainerGroups = 20_000;
     private int maxRememberedNonces = 1_000_000;
     private int threads = 32;
@@ -374,6 +389,22 @@ public final class EciEmulator implements AutoCloseable {
      */
     public Builder stateFile(Path file) {
       this.stateFile = Preconditions.checkNotNull(file);
+      return this;
+    }
+
+    /**
+     * After the retention, only this many ended groups stay listed, the newest ones; default 100 (ECI keeps
+     * the newest 100 per region).
+     */
+    public Builder retainedTerminalGroups(int count) {
+      Preconditions.checkArgument(count >= 0, "count must not be negative");
+      this.retainedTerminalGroups = count;
+      return this;
+    }
+
+    /** Puts the account on ECI's allow list for these features (a default account has none). */
+    public Builder allowListed(AccountFeature... granted) {
+      features.addAll(List.of(granted));
       return this;
     }
 

@@ -88,7 +88,7 @@ final class EciHttpHandler implements HttpHandler {
     if (decision.error != null) {
       throw decision.error;
     }
-    Map<String, Object> result = actions.call(action, request.params());
+    Map<String, Object> result = decision.emptyList ? EciActions.emptyList(action) : actions.call(action, request.params());
     hold(decision.holdAfter);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("RequestId", requestId);

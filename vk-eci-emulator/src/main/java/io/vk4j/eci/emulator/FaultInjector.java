@@ -35,34 +35,45 @@ public final class FaultInjector {
     SCHEDULE_FAILS
   }
 
+  /** ECI's second flow-control error: HTTP 400 {@code Degrade.Api}. */
+  public static final String DEGRADE_CODE = "Degrade.Api";
+  /** The RPC gateway's answer to a key whose RAM policy does not allow the action. */
+  public static final String RAM_DENIED_CODE = "Forbidden.RAM";
+  /** The listing actions, which answer an empty list (not an error) to a key without RAM permission. */
+  static final Set<String> LISTING_ACTIONS = ImmutableSet.of("DescribeContainerGroups", "DescribeContainerGroupStatus");
+
   /** What to do with one request. */
   static final class Decision {
     final ApiException error;
     final Duration holdBefore;
     final Duration holdAfter;
+    /** Answer an empty list instead of performing the (listing) action. */
+    final boolean emptyList;
 
     Decision(ApiException error, Duration holdBefore, Duration holdAfter) {
+      this(error, holdBefore, holdAfter, false);
+    }
+
+    Decision(ApiException error, Duration holdBefore, Duration holdAfter, boolean emptyList) {
       this.error = error;
       this.holdBefore = holdBefore;
       this.holdAfter = holdAfter;
+      this.emptyList = emptyList;
     }
 
     static final Decision NONE = new Decision(null, Duration.ZERO, Duration.ZERO);
+    static final Decision EMPTY_LIST = new Decision(null, Duration.ZERO, Duration.ZERO, true);
   }
 
   private static final class Rule {
     final String action;
     int remaining;
-    final ApiException error;
-    final Duration holdBefore;
-    final Duration holdAfter;
+    final Decision decision;
 
-    Rule(String action, int remaining, ApiException error, Duration holdBefore, Duration holdAfter) {
+    Rule(String action, int remaining, Decision decision) {
       this.action = action;
       this.remaining = remaining;
-      this.error = error;
-      this.holdBefore = holdBefore;
-      this.holdAfter = holdAfter;
+      this.decision = decision;
     }
   }
 
@@ -95,6 +106,7 @@ public final class FaultInjector {
   private final Map<String, Double> rateLimits = new HashMap<>();
   private final Map<String, Bucket> buckets = new HashMap<>();
   private final Map<String, NoStockMode> zonesWithoutStock = new HashMap<>();
+  private boolean ramPermission = true;
 
   FaultInjector() {}
 
@@ -106,6 +118,31 @@ public final class FaultInjector {
   /** The next {@code calls} requests of {@code action} fail with {@code Throttling.User}. */
   public FaultInjector throttleNext(String action, int calls) {
     return add(action, calls, throttling(), Duration.ZERO, Duration.ZERO);
+  }
+
+  /** The next {@code calls} requests of {@code action} ({@code null}: any) fail with HTTP 400 {@code Degrade.Api}. */
+  public FaultInjector degradeNext(String action, int calls) {
+    return add(action, calls, new ApiException(400, DEGRADE_CODE, "Request was denied due to API flow control."),
+        Duration.ZERO, Duration.ZERO);
+  }
+
+  /**
+   * The next {@code calls} requests of the listing {@code action} (DescribeContainerGroups or
+   * DescribeContainerGroupStatus) answer an empty list, whatever exists: the answer a provider must not take
+   * as proof that groups are gone.
+   */
+  public FaultInjector emptyAnswerNext(String action, int calls) {
+    Preconditions.checkArgument(LISTING_ACTIONS.contains(action), "not a listing action: %s", action);
+    return add(action, calls, Decision.EMPTY_LIST);
+  }
+
+  /**
+   * With {@code false}, the key behaves as one whose RAM policy lacks ECI permissions: the listing actions
+   * answer empty lists, every other action HTTP 403 {@code Forbidden.RAM}.
+   */
+  public synchronized FaultInjector ramPermission(boolean granted) {
+    this.ramPermission = granted;
+    return this;
   }
 
   /** Every action accepts at most {@code callsPerSecond} requests a second (its own bucket each). */
@@ -200,6 +237,7 @@ public final class FaultInjector {
     rateLimits.clear();
     buckets.clear();
     zonesWithoutStock.clear();
+    ramPermission = true;
     noStockStatus = 400;
     noStockCode = NO_STOCK_CODE;
     return this;
@@ -210,14 +248,23 @@ public final class FaultInjector {
     return rules.stream().mapToInt(r -> r.remaining).sum();
   }
 
-  private synchronized FaultInjector add(String action, int calls, ApiException error, Duration before, Duration after) {
-    Preconditions.checkArgument(calls > 0, "calls must be positive: %s", calls);
+  private FaultInjector add(String action, int calls, ApiException error, Duration before, Duration after) {
     Preconditions.checkArgument(!before.isNegative() && !after.isNegative(), "holds must not be negative");
-    rules.add(new Rule(action, calls, error, before, after));
+    return add(action, calls, new Decision(error, before, after));
+  }
+
+  private synchronized FaultInjector add(String action, int calls, Decision decision) {
+    Preconditions.checkArgument(calls > 0, "calls must be positive: %s", calls);
+    rules.add(new Rule(action, calls, decision));
     return this;
   }
 
   synchronized Decision decide(String action) {
+    if (!ramPermission) {
+      return LISTING_ACTIONS.contains(action) ? Decision.EMPTY_LIST : new Decision(new ApiException(403, RAM_DENIED_CODE,
+          "User not authorized to operate on the specified resource, or this API doesn't support RAM."), Duration.ZERO,
+          Duration.ZERO);
+    }
     Iterator<Rule> it = rules.iterator();
     while (it.hasNext()) {
       Rule rule = it.next();
@@ -226,7 +273,7 @@ public final class FaultInjector {
         if (rule.remaining <= 0) {
           it.remove();
         }
-        return new Decision(rule.error, rule.holdBefore, rule.holdAfter);
+        return rule.decision;
       }
     }
     Double limit = rateLimits.getOrDefault(action, rateLimits.get("*"));

@@ -1,18 +1,21 @@
 package io.vk4j.eci.emulator;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /** Renders a group with the field names of DescribeContainerGroups and DescribeContainerGroupStatus. */
 final class GroupJson {
 
   private GroupJson() {}
 
-  static Map<String, Object> describe(ContainerGroup g) {
+  /** A group as DescribeContainerGroups lists it, with its newest {@code maxEvents} events. */
+  static Map<String, Object> describe(ContainerGroup g, int maxEvents) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("ContainerGroupId", g.id);
     m.put("ContainerGroupName", g.spec.name);
@@ -42,7 +45,7 @@ final class GroupJson {
     g.spec.raw.string("RamRoleName").ifPresent(v -> m.put("RamRoleName", v));
     g.spec.raw.string("ResourceGroupId").ifPresent(v -> m.put("ResourceGroupId", v));
     m.put("Tags", tags(g.tags));
-    m.put("Events", events(g));
+    m.put("Events", events(g, maxEvents));
     m.put("Containers", containers(g.containers));
     m.put("InitContainers", containers(g.initContainers));
     m.put("Volumes", g.spec.volumes);
@@ -62,9 +65,9 @@ final class GroupJson {
     return list;
   }
 
-  private static List<Map<String, Object>> events(ContainerGroup g) {
+  private static List<Map<String, Object>> events(ContainerGroup g, int max) {
     List<Map<String, Object>> list = new ArrayList<>();
-    for (ContainerGroup.Event e : g.events) {
+    for (ContainerGroup.Event e : g.events.subList(Math.max(0, g.events.size() - max), g.events.size())) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("Count", e.count);
       m.put("Type", e.type);
@@ -162,22 +165,26 @@ final class GroupJson {
     return Optional.of(m);
   }
 
-  /** The Kubernetes-like status object of DescribeContainerGroupStatus. */
+  /**
+   * One item of DescribeContainerGroupStatus, in the shape of the SDK's model: the pod-like status under
+   * {@code PodStatus}, condition keys in lower case, no tags, region or zone, and the running state's start
+   * time under the model's own key {@code StartedAtstartedAt}.
+   */
   static Map<String, Object> status(ContainerGroup g) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("ContainerGroupId", g.id);
     m.put("Name", g.spec.name);
+    m.put("Namespace", "default");
     m.put("Status", g.status);
-    m.put("RegionId", g.regionId);
-    m.put("ZoneId", g.zoneId);
-    m.put("Tags", tags(g.tags));
+    m.put("uuid", UUID.nameUUIDFromBytes(g.id.getBytes(StandardCharsets.UTF_8)).toString());
+    m.put("Annotations", "{}");
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("Phase", phase(g.status));
     if (g.intranetIp != null) {
       s.put("PodIp", g.intranetIp);
       s.put("PodIps", List.of(Map.of("Ip", g.intranetIp)));
+      s.put("HostIp", g.intranetIp);
     }
-    s.put("HostIp", g.intranetIp == null ? "" : g.intranetIp);
     s.put("StartTime", Times.format(g.creationTime));
     s.put("QosClass", "Guaranteed");
     boolean allReady = !g.containers.isEmpty() && g.containers.stream().allMatch(c -> c.ready);
@@ -189,9 +196,8 @@ final class GroupJson {
     conditions.add(condition("ContainersReady", allReady, g.statusChangedAt));
     conditions.add(condition("Ready", allReady, g.statusChangedAt));
     s.put("Conditions", conditions);
-    s.put("ContainerStatuses", containerStatuses(g.containers));
-    s.put("InitContainerStatuses", containerStatuses(g.initContainers));
-    m.put("ContainerGroupStatus", s);
+    s.put("ContainerStatuses", containerStatuses(g));
+    m.put("PodStatus", s);
     return m;
   }
 
@@ -206,47 +212,53 @@ final class GroupJson {
 
   private static Map<String, Object> condition(String type, boolean status, Instant at) {
     Map<String, Object> c = new LinkedHashMap<>();
-    c.put("Type", type);
-    c.put("Status", status ? "True" : "False");
-    c.put("LastTransitionTime", Times.format(at));
+    c.put("type", type);
+    c.put("status", status ? "True" : "False");
+    c.put("lastTransitionTime", Times.format(at));
     return c;
   }
 
-  private static List<Map<String, Object>> containerStatuses(List<ContainerRuntime> runtimes) {
+  private static List<Map<String, Object>> containerStatuses(ContainerGroup g) {
     List<Map<String, Object>> list = new ArrayList<>();
-    for (ContainerRuntime c : runtimes) {
+    for (ContainerRuntime c : g.containers) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("Name", c.spec.name);
       m.put("Image", c.spec.image);
+      m.put("ImageID", c.spec.image);
       m.put("Ready", c.ready);
       m.put("Started", c.current.state.equals("Running"));
       m.put("RestartCount", c.restartCount);
-      m.put("State", kubeState(c.current));
-      m.put("LastState", c.previous == null ? Map.of() : kubeState(c.previous));
+      m.put("State", kubeState(g, c, c.current));
+      m.put("LastState", c.previous == null ? Map.of() : kubeState(g, c, c.previous));
       list.add(m);
     }
     return list;
   }
 
-  private static Map<String, Object> kubeState(ContainerRuntime.State st) {
+  private static Map<String, Object> kubeState(ContainerGroup g, ContainerRuntime c, ContainerRuntime.State st) {
     Map<String, Object> inner = new LinkedHashMap<>();
     switch (st.state) {
       case "Running" -> {
-        inner.put("StartedAt", Times.format(st.startTime));
+        inner.put("StartedAtstartedAt", Times.format(st.startTime));
         return Map.of("Running", inner);
       }
       case "Terminated" -> {
+        inner.put("ContainerID", "containerd://" + g.id + "-" + c.spec.name);
         inner.put("ExitCode", st.exitCode);
         inner.put("Reason", st.reason);
         if (st.message != null) {
           inner.put("Message", st.message);
         }
+        inner.put("Signal", 0);
         inner.put("StartedAt", Times.format(st.startTime));
         inner.put("FinishedAt", Times.format(st.finishTime));
         return Map.of("Terminated", inner);
       }
       default -> {
         inner.put("Reason", st.reason == null ? "ContainerCreating" : st.reason);
+        if (st.message != null) {
+          inner.put("Message", st.message);
+        }
         return Map.of("Waiting", inner);
       }
     }

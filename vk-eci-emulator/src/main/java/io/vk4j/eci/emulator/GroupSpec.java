@@ -41,6 +41,10 @@ final class GroupSpec {
   final ImmutableList<Map<String, Object>> volumes;
   /** Decoded content of config-file volumes: volume name -> relative path -> bytes as text. */
   final ImmutableMap<String, ImmutableMap<String, String>> configFiles;
+  /** Permission bits of config files (the octal Mode, else the volume's DefaultMode, else 0644). */
+  final ImmutableMap<String, ImmutableMap<String, Integer>> configFileModes;
+  /** What {@code hostname} answers inside the group: HostName, else the group name. */
+  final String hostName;
   final Map<String, Object> dnsConfig;
   final ImmutableList<Map<String, Object>> hostAliases;
   final ImmutableList<Map<String, Object>> imageRegistryCredentials;
@@ -108,6 +112,7 @@ final class GroupSpec {
 
     ImmutableList.Builder<Map<String, Object>> volumeList = ImmutableList.builder();
     ImmutableMap.Builder<String, ImmutableMap<String, String>> files = ImmutableMap.builder();
+    ImmutableMap.Builder<String, ImmutableMap<String, Integer>> modes = ImmutableMap.builder();
     Set<String> volumeNames = new HashSet<>();
     for (FlatParams v : p.list("Volume")) {
       String volumeName = v.required("Name");
@@ -126,6 +131,8 @@ final class GroupSpec {
           FlatParams config = v.object("ConfigFileVolume");
           List<Map<String, Object>> paths = new ArrayList<>();
           ImmutableMap.Builder<String, String> decoded = ImmutableMap.builder();
+          ImmutableMap.Builder<String, Integer> fileModes = ImmutableMap.builder();
+          int defaultMode = octalMode(config.string("DefaultMode")).orElse(0644);
           Set<String> seenPaths = new HashSet<>();
           for (FlatParams file : config.list("ConfigFileToPath")) {
             String path = file.required("Path");
@@ -142,16 +149,22 @@ final class GroupSpec {
             } catch (IllegalArgumentException e) {
               throw ApiException.invalidParameter(file.path() + ".Content", "must be Base64: " + e.getMessage());
             }
+            if (bytes.length > CreateLimits.MAX_CONFIG_FILE_BYTES) {
+              throw ApiException.invalidParameter(file.path() + ".Content", "a config file holds at most "
+                  + CreateLimits.MAX_CONFIG_FILE_BYTES + " bytes, got " + bytes.length);
+            }
             decoded.put(path, new String(bytes, StandardCharsets.UTF_8));
+            fileModes.put(path, octalMode(file.string("Mode")).orElse(defaultMode));
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("Path", path);
             entry.put("Content", content);
-            file.integer("Mode").ifPresent(mode -> entry.put("Mode", mode));
+            file.string("Mode").ifPresent(mode -> entry.put("Mode", mode));
             paths.add(entry);
           }
-          config.integer("DefaultMode").ifPresent(mode -> out.put("ConfigFileVolumeDefaultMode", mode));
+          config.string("DefaultMode").ifPresent(mode -> out.put("ConfigFileVolumeDefaultMode", mode));
           out.put("ConfigFileVolumeConfigFileToPaths", paths);
           files.put(volumeName, decoded.buildOrThrow());
+          modes.put(volumeName, fileModes.buildOrThrow());
         }
         case "NFSVolume" -> {
           FlatParams nfs = v.object("NFSVolume");
@@ -186,6 +199,8 @@ final class GroupSpec {
     }
     this.volumes = volumeList.build();
     this.configFiles = files.buildOrThrow();
+    this.configFileModes = modes.buildOrThrow();
+    this.hostName = p.string("HostName").orElse(name);
     for (ContainerSpec c : concat(initContainers, containers)) {
       for (Map<String, Object> mount : c.volumeMounts) {
         if (!volumeNames.contains((String) mount.get("Name"))) {
@@ -226,6 +241,11 @@ final class GroupSpec {
       credentials.add(c);
     }
     this.imageRegistryCredentials = credentials.build();
+  }
+
+  /** A mode in the documented octal form; anything else is left to {@link CreateLimits} to refuse. */
+  private static Optional<Integer> octalMode(Optional<String> mode) {
+    return mode.filter(m -> CreateLimits.FILE_MODE.matcher(m).matches()).map(m -> Integer.parseInt(m, 8));
   }
 
   static GroupSpec parse(Map<String, String> flat) {

@@ -48,8 +48,13 @@ final class Metrics {
     });
   }
 
+  /**
+   * Records are returned only with {@code MetricType=summary}, as the API reference says; without it each
+   * group is listed with no records.
+   */
   static Map<String, Object> multiGroupMetric(ContainerGroupStore store, FlatParams p) {
     Set<String> ids = EciActions.parseIds(p.required("ContainerGroupIds"));
+    boolean summary = p.string("MetricType").map("summary"::equals).orElse(false);
     return store.locked(() -> {
       Instant now = store.now();
       List<Map<String, Object>> data = new ArrayList<>();
@@ -57,7 +62,7 @@ final class Metrics {
         store.find(id).ifPresent(g -> {
           Map<String, Object> item = new LinkedHashMap<>();
           item.put("ContainerGroupId", id);
-          item.put("Records", runningSince(g) == null ? List.of() : List.of(record(g, now)));
+          item.put("Records", !summary || runningSince(g) == null ? List.of() : List.of(multiRecord(g, now)));
           data.add(item);
         });
       }
@@ -123,6 +128,34 @@ final class Metrics {
     r.put("Network", Map.of("Interfaces", List.of(eth)));
     r.put("Containers", containers);
     return r;
+  }
+
+  /** DescribeMultiContainerGroupMetric's record: CPU load under {@code Load}, disks and file systems too. */
+  private static Map<String, Object> multiRecord(ContainerGroup g, Instant at) {
+    Map<String, Object> r = record(g, at);
+    renameLoad(r);
+    for (Object container : (List<?>) r.get("Containers")) {
+      renameLoad((Map<?, ?>) container);
+    }
+    long seconds = Math.max(0, Duration.between(g.creationTime, at).toSeconds());
+    Map<String, Object> disk = new LinkedHashMap<>();
+    disk.put("Device", "vda");
+    disk.put("ReadBytes", seconds * 4096);
+    disk.put("WriteBytes", seconds * 8192);
+    r.put("Disk", List.of(disk));
+    Map<String, Object> fs = new LinkedHashMap<>();
+    fs.put("FsName", "/dev/vda1");
+    fs.put("Capacity", 30 * GIB);
+    fs.put("Usage", GIB + seconds * 8192);
+    fs.put("Available", 29 * GIB - seconds * 8192);
+    r.put("Filesystem", List.of(fs));
+    return r;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void renameLoad(Map<?, ?> withCpu) {
+    Map<String, Object> cpu = (Map<String, Object>) withCpu.get("CPU");
+    cpu.put("Load", cpu.remove("Load10SecondsAverage"));
   }
 
   private static Map<String, Object> cpu(long nanoCores, long coreNanoSeconds, double limitCores) {

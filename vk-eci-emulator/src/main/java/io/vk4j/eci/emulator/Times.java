@@ -19,6 +19,19 @@ final class Times {
     return DateTimeFormatter.ISO_INSTANT.format(instant);
   }
 
+  private static final java.util.regex.Pattern UTC_SECONDS =
+      java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z");
+
+  /** An RFC 3339 time in UTC with whole seconds, the form the API reference documents and shows. */
+  static Optional<Instant> parseStrict(FlatParams params, String name) {
+    Optional<String> value = params.string(name);
+    if (value.isPresent() && !UTC_SECONDS.matcher(value.get()).matches()) {
+      throw ApiException.invalidParameter(name, "an RFC 3339 UTC time with whole seconds such as 2024-01-02T03:04:05Z: "
+          + value.get());
+    }
+    return parse(params, name);
+  }
+
   static Optional<Instant> parse(FlatParams params, String name) {
     Optional<String> value = params.string(name);
     if (value.isEmpty()) {

@@ -27,7 +27,7 @@ class ContainerExitTest {
   @BeforeEach
   void start() {
     emulator = EciEmulator.builder().credentials("ak", "sk").clock(clock).groupTransitionDelay(Duration.ofSeconds(1))
-        .terminalRetention(Duration.ofMinutes(10)).build().start();
+        .terminalRetention(Duration.ofMinutes(10)).retainedTerminalGroups(0).build().start();
     eci = new SdkClient(emulator, "ak", "sk", SdkClient.Signature.V1_HMAC_SHA1_FORM_BODY);
   }
 
@@ -227,8 +227,8 @@ class ContainerExitTest {
 
     assertThat(group).containsEntry("Status", "Running");
     assertThat(firstContainer(group)).containsEntry("Ready", false);
-    List<Map<String, Object>> conditions = (List<Map<String, Object>>) ((Map<String, Object>) data.get(0).get("ContainerGroupStatus")).get("Conditions");
-    assertThat(conditions).anySatisfy(c -> assertThat(c).containsEntry("Type", "Ready").containsEntry("Status", "False"));
+    List<Map<String, Object>> conditions = (List<Map<String, Object>>) ((Map<String, Object>) data.get(0).get("PodStatus")).get("Conditions");
+    assertThat(conditions).anySatisfy(c -> assertThat(c).containsEntry("type", "Ready").containsEntry("status", "False"));
   }
 
   @Test

@@ -67,7 +67,8 @@ class ContainerGroupLifecycleTest {
 
     await().atMost(Duration.ofSeconds(60)).until(() -> emulator.containerGroup(id).orElseThrow().status().equals("Running"));
 
-    Map<String, Object> group = groups(eci.call("DescribeContainerGroups", region("ContainerGroupIds", "[\"" + id + "\"]"))).get(0);
+    Map<String, Object> group = groups(eci.call("DescribeContainerGroups", region("ContainerGroupIds", "[\"" + id + "\"]",
+        "WithEvent", true))).get(0);
     assertThat(group).containsEntry("Status", "Running").containsEntry("ContainerGroupName", "web").containsEntry("VSwitchId", "vsw-test");
     assertThat((String) group.get("IntranetIp")).matches("10\\.\\d+\\.\\d+\\.\\d+");
     assertThat((String) group.get("ZoneId")).startsWith("cn-hangzhou-");
@@ -160,8 +161,12 @@ class ContainerGroupLifecycleTest {
     assertThat(data).hasSize(1);
     assertThat(data.get(0)).containsEntry("ContainerGroupId", id).containsEntry("Status", "Running");
     @SuppressWarnings("unchecked")
-    Map<String, Object> status = (Map<String, Object>) data.get(0).get("ContainerGroupStatus");
+    Map<String, Object> status = (Map<String, Object>) data.get(0).get("PodStatus");
     assertThat(status).containsEntry("Phase", "Running").containsKey("PodIp");
+    // the documented shape, not DescribeContainerGroups': no tags, region or zone; lower-case condition keys
+    assertThat(data.get(0)).containsKeys("Name", "Namespace", "uuid").doesNotContainKeys("Tags", "RegionId", "ZoneId");
+    assertThat((List<Map<String, Object>>) status.get("Conditions"))
+        .allSatisfy(c -> assertThat(c).containsKeys("type", "status", "lastTransitionTime"));
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> other = (List<Map<String, Object>>) eci.call("DescribeContainerGroupStatus",
         region("SinceSecond", 600, "Tag", List.of(Map.of("Key", "node", "Value", "vk-9")))).get("Data");

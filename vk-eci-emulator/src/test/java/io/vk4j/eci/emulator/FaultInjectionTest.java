@@ -149,6 +149,17 @@ class FaultInjectionTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void aListingCanAnswerEmptyWhileTheGroupsExist() throws Exception {
+    String id = (String) eci.call("CreateContainerGroup", createIn("listed", "vsw-a")).get("ContainerGroupId");
+    emulator.faults().emptyAnswerNext("DescribeContainerGroups", 1);
+
+    assertThat((List<?>) eci.call("DescribeContainerGroups", region()).get("ContainerGroups")).isEmpty();
+    assertThat((List<Map<String, Object>>) eci.call("DescribeContainerGroups", region()).get("ContainerGroups"))
+        .extracting(g -> g.get("ContainerGroupId")).containsExactly(id);
+  }
+
+  @Test
   void aVSwitchWithoutFreeAddressesIsReported() throws Exception {
     try (EciEmulator tiny = EciEmulator.builder().credentials("ak", "sk").groupTransitionDelay(Duration.ZERO)
         .vSwitch("vsw-tiny", "cn-hangzhou-c", "10.9.0.0/29").build().start()) {

@@ -43,7 +43,7 @@ class LogsExecMetricsTest {
     String content = Base64.getEncoder().encodeToString("port=8080\n".getBytes(StandardCharsets.UTF_8));
     Map<String, Object> request = with(create("logs", Map.of(), app), "Volume", List.of(Map.of(
         "Name", "config", "Type", "ConfigFileVolume",
-        "ConfigFileVolume", Map.of("ConfigFileToPath", List.of(Map.of("Path", "app.conf", "Content", content, "Mode", 420))))));
+        "ConfigFileVolume", Map.of("ConfigFileToPath", List.of(Map.of("Path", "app.conf", "Content", content, "Mode", "0644"))))));
     String id = (String) eci.call("CreateContainerGroup", request).get("ContainerGroupId");
     assertThat(emulator.containerGroup(id).orElseThrow().status()).isEqualTo("Running");
     return id;
@@ -90,8 +90,9 @@ class LogsExecMetricsTest {
     assertThat(exec(eci, id, "[\"pwd\"]")).isEqualTo("/srv\n");
     assertThat(exec(eci, id, "[\"ls\",\"/etc/app\"]")).isEqualTo("app.conf\n");
     assertThat(exec(eci, id, "[\"frobnicate\"]")).contains("not found");
-    Exception interactive = catchException(() -> eci.call("ExecContainerCommand", region("ContainerGroupId", id, "ContainerName", "app", "Command", "[\"sh\"]", "Sync", false)));
-    assertThat(SdkClient.codeOf(interactive)).isEqualTo("InvalidParameter");
+    // without Sync: a WebSocket session (InteractiveExecTest)
+    assertThat(eci.call("ExecContainerCommand", region("ContainerGroupId", id, "ContainerName", "app", "Command", "[\"sh\"]",
+        "Sync", false))).containsKey("WebSocketUri");
     Exception badJson = catchException(() -> eci.call("ExecContainerCommand", region("ContainerGroupId", id, "ContainerName", "app", "Command", "ls -l", "Sync", true)));
     assertThat(SdkClient.codeOf(badJson)).isEqualTo("InvalidParameter");
   }
@@ -104,7 +105,8 @@ class LogsExecMetricsTest {
     String id = runningGroup(eci);
 
     Map<String, Object> single = eci.call("DescribeContainerGroupMetric", region("ContainerGroupId", id));
-    Map<String, Object> multi = eci.call("DescribeMultiContainerGroupMetric", region("ContainerGroupIds", "[\"" + id + "\",\"eci-unknown\"]"));
+    Map<String, Object> multi = eci.call("DescribeMultiContainerGroupMetric", region("ContainerGroupIds", "[\"" + id + "\",\"eci-unknown\"]",
+        "MetricType", "summary"));
 
     List<Map<String, Object>> records = (List<Map<String, Object>>) single.get("Records");
     assertThat(records).isNotEmpty();
@@ -113,8 +115,10 @@ class LogsExecMetricsTest {
     assertThat((List<Map<String, Object>>) records.get(0).get("Containers")).extracting(c -> c.get("Name")).containsExactly("app");
     List<Map<String, Object>> data = (List<Map<String, Object>>) multi.get("MonitorDatas");
     assertThat(data).extracting(d -> d.get("ContainerGroupId")).containsExactly(id);
-    Map<String, Object> memory = (Map<String, Object>) ((List<Map<String, Object>>) data.get(0).get("Records")).get(0).get("Memory");
-    assertThat(((Number) memory.get("WorkingSet")).longValue()).isPositive();
+    Map<String, Object> record = ((List<Map<String, Object>>) data.get(0).get("Records")).get(0);
+    assertThat(((Number) ((Map<String, Object>) record.get("Memory")).get("WorkingSet")).longValue()).isPositive();
+    assertThat((Map<String, Object>) record.get("CPU")).containsKey("Load");
+    assertThat(record).containsKeys("Disk", "Filesystem");
   }
 
   @ParameterizedTest

@@ -21,6 +21,8 @@ abstract class ContainerGroup {
 
   abstract Optional<String> zoneId();
 
+  abstract Optional<String> vSwitchId();
+
   abstract Optional<Instant> creationTime();
 
   abstract Map<String, String> tags();

@@ -7,11 +7,14 @@ import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1HTTPGetAction;
 import io.kubernetes.client.openapi.models.V1LifecycleHandler;
 import io.kubernetes.client.openapi.models.V1Probe;
+import io.kubernetes.client.openapi.models.V1PodSecurityContext;
+import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1SecurityContext;
 import io.kubernetes.client.openapi.models.V1VolumeMount;
 import io.vk4j.api.InvalidInputException;
 import io.vk4j.api.PodEnvironment;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -26,14 +29,14 @@ final class ContainerMapper {
    * @param volumes the names of the pod's volumes, to check mounts against
    * @param warnings collects what ECI cannot honour but the pod can run without
    */
-  static void map(V1Container container, EciParams out, Set<String> volumes, List<PodMapper.Warning> warnings)
-      throws InvalidInputException {
+  static void map(V1Container container, V1PodSpec pod, EciParams out, Set<String> volumes,
+      List<PodMapper.Warning> warnings) throws InvalidInputException {
     String name = container.getName();
     out.put("Name", name);
     out.put("Image", container.getImage());
     out.put("ImagePullPolicy", container.getImagePullPolicy());
-    out.putList("Command", container.getCommand());
-    out.putList("Arg", container.getArgs());
+    out.putList("Command", forEci(container, container.getCommand()));
+    out.putList("Arg", forEci(container, container.getArgs()));
     out.put("WorkingDir", container.getWorkingDir());
     if (Boolean.TRUE.equals(container.getStdin())) {
       out.put("Stdin", true);
@@ -43,7 +46,10 @@ final class ContainerMapper {
       out.put("Tty", true);
     }
     out.put("TerminationMessagePath", container.getTerminationMessagePath());
-    out.put("TerminationMessagePolicy", container.getTerminationMessagePolicy());
+    // ECI's only documented value; Kubernetes' default File is ECI's default (the parameter empty)
+    if ("FallbackToLogsOnError".equals(container.getTerminationMessagePolicy())) {
+      out.put("TerminationMessagePolicy", "FallbackToLogsOnError");
+    }
 
     ResourceSizing.Size size = ResourceSizing.containerSize(container);
     if (size.cores().signum() > 0) {
@@ -67,7 +73,7 @@ final class ContainerMapper {
       warnings.add(new PodMapper.Warning("EciUnsupportedField", "container '" + name
           + "': ECI has no startup probe; it is ignored (liveness checks start after their initialDelaySeconds)"));
     }
-    securityContext(container, out);
+    securityContext(container, pod, out, warnings);
     if (container.getLifecycle() != null) {
       handler(container, "postStart", container.getLifecycle().getPostStart(), out, "LifecyclePostStartHandler");
       handler(container, "preStop", container.getLifecycle().getPreStop(), out, "LifecyclePreStopHandler");
@@ -81,7 +87,7 @@ final class ContainerMapper {
       EciParams entry = out.child("EnvironmentVar." + index++);
       entry.put("Key", var.getName());
       if (var.getValueFrom() == null) {
-        entry.put("Value", var.getValue() == null ? "" : var.getValue());
+        entry.put("Value", var.getValue() == null ? "" : forEci(container, var.getValue()));
       } else if (PodEnvironment.isDeferred(var)) {
         // an ECI instance is its own host: its host IP is its pod IP, which ECI fills in itself
         entry.put("FieldRef.FieldPath", "status.podIP");
@@ -92,6 +98,20 @@ final class ContainerMapper {
             + var.getName() + "' still refers to a source the runtime should have resolved");
       }
     }
+  }
+
+  /**
+   * In a container with deferred variables the runtime hands over templates ({@code $} escaped as
+   * {@code $$}, references to the deferred variables left as {@code $(NAME)}). ECI fills in the
+   * deferred variables itself, so the escapes are undone here and the references passed on.
+   */
+  private static String forEci(V1Container container, String value) {
+    return PodEnvironment.hasDeferred(container) ? PodEnvironment.expand(value, Map.of()) : value;
+  }
+
+  private static List<String> forEci(V1Container container, List<String> values) {
+    return values == null || !PodEnvironment.hasDeferred(container) ? values
+        : values.stream().map(v -> PodEnvironment.expand(v, Map.of())).toList();
   }
 
   private static void mounts(V1Container container, EciParams out, Set<String> volumes) throws InvalidInputException {
@@ -178,21 +198,32 @@ final class ContainerMapper {
             + kind + " names port '" + port.getStrValue() + "', which the container does not declare"));
   }
 
-  private static void securityContext(V1Container container, EciParams out) throws InvalidInputException {
+  /**
+   * Capabilities to add (checked by {@link PodValidator}), a read-only root filesystem (ECI takes only
+   * {@code true}; {@code false} is its default), and the user, from the container or else the pod.
+   */
+  private static void securityContext(V1Container container, V1PodSpec pod, EciParams out,
+      List<PodMapper.Warning> warnings) {
     V1SecurityContext context = container.getSecurityContext();
+    V1PodSecurityContext podContext = pod.getSecurityContext();
+    Long runAsUser = context != null && context.getRunAsUser() != null ? context.getRunAsUser()
+        : podContext == null ? null : podContext.getRunAsUser();
+    out.put("SecurityContext.RunAsUser", runAsUser);
     if (context == null) {
       return;
     }
-    if (Boolean.TRUE.equals(context.getPrivileged())) {
-      throw new InvalidInputException("UnsupportedSecurityContext", "container '" + container.getName()
-          + "' is privileged, which ECI does not allow");
-    }
     if (context.getCapabilities() != null) {
-      out.putList("SecurityContext.Capability.Add", context.getCapabilities().getAdd());
+      List<String> add = context.getCapabilities().getAdd();
+      if (add != null) {
+        out.putList("SecurityContext.Capability.Add", add.stream().map(EciLimits::capability).toList());
+      }
+      if (context.getCapabilities().getDrop() != null && !context.getCapabilities().getDrop().isEmpty()) {
+        warnings.add(new PodMapper.Warning("EciUnsupportedField", "container '" + container.getName()
+            + "': ECI cannot drop capabilities; capabilities.drop " + context.getCapabilities().getDrop() + " is ignored"));
+      }
     }
-    if (context.getReadOnlyRootFilesystem() != null) {
-      out.put("SecurityContext.ReadOnlyRootFilesystem", context.getReadOnlyRootFilesystem());
+    if (Boolean.TRUE.equals(context.getReadOnlyRootFilesystem())) {
+      out.put("SecurityContext.ReadOnlyRootFilesystem", true);
     }
-    out.put("SecurityContext.RunAsUser", context.getRunAsUser());
   }
 }

@@ -60,8 +60,9 @@ final class EciApiException extends Exception {
     return httpStatus == 0 && code.equals(TRANSPORT_ERROR);
   }
 
+  /** ECI's flow control: {@code Throttling.*}, and {@code Degrade.Api} ("denied due to API flow control"). */
   boolean isThrottling() {
-    return code.startsWith("Throttling") || httpStatus == 429;
+    return code.startsWith("Throttling") || code.startsWith("Degrade.") || httpStatus == 429;
   }
 
   boolean isServerError() {

@@ -4,13 +4,14 @@ import com.google.common.collect.Lists;
 import com.google.gson.Gson;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -43,16 +44,42 @@ final class EciClient {
         new EciApiException("InvalidResponse", 200, "CreateContainerGroup returned no ContainerGroupId", null, null));
   }
 
-  /** {@code UpdateContainerGroup}: applies new container specs to a group. */
+  /**
+   * {@code CreateContainerGroup} with {@code DryRun=true}: ECI checks the request, the caller's permissions
+   * included, and creates nothing; passing, it answers {@code DryRunOperation}.
+   */
+  void dryRunCreate(Map<String, String> params) throws EciApiException {
+    Map<String, String> request = new LinkedHashMap<>(params);
+    request.put("DryRun", "true");
+    try {
+      transport.call("CreateContainerGroup", request, readTimeout);
+    } catch (EciApiException e) {
+      if (!e.code().equals("DryRunOperation")) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * {@code UpdateContainerGroup} with {@code UpdateType=IncrementalUpdate}: what {@code params} names (whole
+   * lists: every container, every credential) replaces the group's, the rest stays. The default, RenewUpdate,
+   * would clear every updatable parameter not sent, volumes and registry credentials included.
+   */
   void updateContainerGroup(String groupId, Map<String, String> params) throws EciApiException {
     Map<String, String> request = new LinkedHashMap<>(params);
     request.put("ContainerGroupId", groupId);
+    request.put("UpdateType", "IncrementalUpdate");
     transport.call("UpdateContainerGroup", request, readTimeout);
   }
 
-  /** {@code DeleteContainerGroup}. */
-  void deleteContainerGroup(String groupId) throws EciApiException {
-    transport.call("DeleteContainerGroup", Map.of("ContainerGroupId", groupId), readTimeout);
+  /** {@code DeleteContainerGroup}; {@code force} skips the group's termination grace (a force-deleted pod). */
+  void deleteContainerGroup(String groupId, boolean force) throws EciApiException {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("ContainerGroupId", groupId);
+    if (force) {
+      params.put("Force", "true");
+    }
+    transport.call("DeleteContainerGroup", params, readTimeout);
   }
 
   /** {@code DescribeContainerGroups} for these ids, 20 per call; absent ids are simply missing. */
@@ -79,6 +106,8 @@ final class EciClient {
     Optional<String> nextToken = Optional.empty();
     do {
       Map<String, String> page = new LinkedHashMap<>(params);
+      // ECI says whether it returns events without it only vaguely; they are needed for the pods' Events
+      page.put("WithEvent", "true");
       nextToken.ifPresent(token -> page.put("NextToken", token));
       Map<String, Object> response = transport.call("DescribeContainerGroups", page, readTimeout);
       for (Map<String, Object> group : Json.objects(response, "ContainerGroups")) {
@@ -121,14 +150,17 @@ final class EciClient {
     return changes;
   }
 
-  /** {@code DescribeContainerLog}; returns the log text. */
-  String describeContainerLog(String groupId, String container, OptionalInt tail, Optional<Instant> since,
+  /**
+   * {@code DescribeContainerLog}; returns the log text. {@code tail} and {@code limitBytes} must be within
+   * ECI's bounds (1-2000 lines, 1 B-1 MiB); {@code since} is sent in UTC with whole seconds, as documented.
+   */
+  String describeContainerLog(String groupId, String container, int tail, Optional<Instant> since,
       OptionalLong limitBytes, boolean timestamps, boolean previous) throws EciApiException {
     Map<String, String> params = new LinkedHashMap<>();
     params.put("ContainerGroupId", groupId);
     params.put("ContainerName", container);
-    tail.ifPresent(lines -> params.put("Tail", Integer.toString(lines)));
-    since.ifPresent(time -> params.put("StartTime", time.toString()));
+    params.put("Tail", Integer.toString(tail));
+    since.ifPresent(time -> params.put("StartTime", DateTimeFormatter.ISO_INSTANT.format(time.truncatedTo(ChronoUnit.SECONDS))));
     limitBytes.ifPresent(bytes -> params.put("LimitBytes", Long.toString(bytes)));
     if (timestamps) {
       params.put("Timestamps", "true");
@@ -154,6 +186,24 @@ final class EciClient {
     return Json.string(response, "SyncResponse").orElse("");
   }
 
+  /**
+   * {@code ExecContainerCommand} without {@code Sync}: opens an interactive session and returns its
+   * WebSocket URI, which ECI accepts for 30 s.
+   */
+  String execContainerCommandInteractive(String groupId, String container, List<String> command, boolean tty,
+      boolean stdin) throws EciApiException {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("ContainerGroupId", groupId);
+    params.put("ContainerName", container);
+    params.put("Command", GSON.toJson(command));
+    params.put("TTY", Boolean.toString(tty));
+    params.put("Stdin", Boolean.toString(stdin));
+    params.put("Sync", "false");
+    Map<String, Object> response = transport.call("ExecContainerCommand", params, readTimeout);
+    return Json.string(response, "WebSocketUri").orElseThrow(() ->
+        new EciApiException("InvalidResponse", 200, "ExecContainerCommand returned no WebSocketUri", null, null));
+  }
+
   /** The latest usage of one group, from {@code DescribeMultiContainerGroupMetric}. */
   record GroupUsage(String groupId, Instant time, OptionalLong cpuNanoCores, OptionalLong cpuCoreNanoSeconds,
       OptionalLong memoryWorkingSetBytes, OptionalLong rxBytes, OptionalLong txBytes,
@@ -167,8 +217,9 @@ final class EciClient {
   List<GroupUsage> describeMetrics(Collection<String> ids) throws EciApiException {
     List<GroupUsage> usages = new ArrayList<>();
     for (List<String> batch : Lists.partition(List.copyOf(ids), IDS_PER_CALL)) {
+      // without MetricType=summary ECI returns no records
       Map<String, Object> response = transport.call("DescribeMultiContainerGroupMetric",
-          Map.of("ContainerGroupIds", GSON.toJson(batch)), readTimeout);
+          Map.of("ContainerGroupIds", GSON.toJson(batch), "MetricType", "summary"), readTimeout);
       for (Map<String, Object> data : Json.objects(response, "MonitorDatas")) {
         List<Map<String, Object>> records = Json.objects(data, "Records");
         Optional<String> id = Json.string(data, "ContainerGroupId");
@@ -219,6 +270,7 @@ final class EciClient {
         .status(Json.string(json, "Status").orElse("Unknown"))
         .intranetIp(Json.string(json, "IntranetIp"))
         .zoneId(Json.string(json, "ZoneId"))
+        .vSwitchId(Json.string(json, "VSwitchId"))
         .creationTime(Json.time(json, "CreationTime"));
     for (Map<String, Object> tag : Json.objects(json, "Tags")) {
       Json.string(tag, "Key").ifPresent(key -> group.putTags(key, Json.string(tag, "Value").orElse("")));

@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,14 +55,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class EciProvider implements Provider, PodNotifier, ContainerLogs, ContainerExec, PodStatsSource {
   private static final Logger LOG = LoggerFactory.getLogger(EciProvider.class);
-  /** How long ECI may stay unreachable before the node reports itself NotReady. */
-  static final Duration UNREACHABLE_BEFORE_NOT_READY = Duration.ofMinutes(2);
 
   private final EciSettings settings;
   private final ProviderContext context;
   private final EciClient client;
-  private final CircuitBreaker circuit;
+  private final EciHealth health;
   private final ApiCallCounter calls;
+  private final GroupCreator creator;
+  private final InteractiveExec interactive;
   private final PodRegistry registry;
   private final StatusSync sync;
   private final Clock clock;
@@ -72,16 +73,59 @@ public final class EciProvider implements Provider, PodNotifier, ContainerLogs, 
 
   private record CachedStats(Instant at, List<PodStats> pods) {}
 
-  EciProvider(EciSettings settings, ProviderContext context, EciClient client, CircuitBreaker circuit,
+  EciProvider(EciSettings settings, ProviderContext context, EciClient client, EciHealth health,
       ApiCallCounter calls, Clock clock) {
     this.settings = settings;
     this.context = context;
     this.client = client;
-    this.circuit = circuit;
+    this.health = health;
     this.calls = calls;
     this.clock = clock;
+    this.creator = new GroupCreator(client, new StockBackoff(settings.noStockBackoff()), context.events(), clock);
+    this.interactive = new InteractiveExec(Duration.ofSeconds(10));
     this.registry = new PodRegistry(settings.terminalStatusCapacity());
-    this.sync = new StatusSync(client, registry, settings, context.events(), clock);
+    this.sync = new StatusSync(client, registry, settings, context.events(), clock, new Replacements());
+  }
+
+  /**
+   * Checks at start-up that ECI accepts this node's credentials and settings: a dry-run create, which ECI
+   * answers after checking the request, the RAM permissions included, without creating anything (a key
+   * without permission still lists, only emptily). ECI unreachable is no start-up error: the node is NotReady
+   * until it answers.
+   *
+   * @throws InvalidInputException when ECI refuses the credentials, their permissions or the settings
+   */
+  void checkAccess() throws ProviderException {
+    try {
+      client.dryRunCreate(accessProbe());
+    } catch (EciApiException e) {
+      if (e.isAuthProblem() || e.toProviderException("") instanceof InvalidInputException) {
+        throw new InvalidInputException("EciAccessDenied", "the ECI provider cannot start: ECI refused a dry-run"
+            + " CreateContainerGroup with " + settings.credentials() + ", ECI_SECURITY_GROUP and ECI_VSWITCH: "
+            + e.code() + (e.httpStatus() > 0 ? " (HTTP " + e.httpStatus() + ")" : "") + ": " + e.getMessage()
+            + "; check the key pair (or ECI_RAM_ROLE), its RAM policy (eci:CreateContainerGroup,"
+            + " eci:DescribeContainerGroups, eci:DescribeContainerGroupStatus, eci:DeleteContainerGroup,"
+            + " eci:UpdateContainerGroup, eci:DescribeContainerLog, eci:ExecContainerCommand,"
+            + " eci:DescribeMultiContainerGroupMetric) and the ids");
+      }
+      if (!e.isZoneUnavailable()) {
+        LOG.warn("ECI did not answer the start-up check ({}); the node stays NotReady until it does", e.toString());
+      }
+    }
+  }
+
+  /** A minimal group of this node, for dry runs. */
+  private Map<String, String> accessProbe() {
+    EciParams probe = new EciParams();
+    probe.put("ContainerGroupName", "vk4j-access-check");
+    probe.put("SecurityGroupId", settings.securityGroupId());
+    probe.put("VSwitchId", String.join(",", settings.vSwitchIds()));
+    probe.put("Container.1.Name", "check");
+    probe.put("Container.1.Image", settings.kubeProxyImage());
+    settings.resourceGroupId().ifPresent(group -> probe.put("ResourceGroupId", group));
+    probe.putEach("Tag", List.copyOf(GroupTags.nodeFilter(settings.clusterId(), settings.nodeName()).entrySet()),
+        (tag, e) -> tag.put("Key", e.getKey()).put("Value", e.getValue()));
+    return probe.toMap();
   }
 
   /** Starts the status poll loop. */
@@ -121,7 +165,7 @@ public final class EciProvider implements Provider, PodNotifier, ContainerLogs, 
     }
     PodMapper.MappedPod mapped = PodMapper.map(pod, settings, context.resources());
     mapped.warnings().forEach(warning -> context.events().warning(pod, warning.reason(), warning.message()));
-    String groupId = createWithZoneFailover(pod, mapped);
+    String groupId = creator.create(pod, mapped, 0);
     lastCreate = clock.instant();
     TrackedPod tracked = new TrackedPod(namespace, name, uid, clock.instant());
     tracked.pod(pod);
@@ -131,32 +175,6 @@ public final class EciProvider implements Provider, PodNotifier, ContainerLogs, 
     Instant now = clock.instant();
     sync.publish(tracked, StatusMapper.map(ContainerGroup.builder().id(groupId).name(PodMapper.groupName(namespace, name))
         .status("Scheduling").creationTime(now).build(), Optional.of(pod), Optional.empty(), now));
-  }
-
-  /**
-   * Tries the vSwitches in order: when ECI says a zone has no stock (the codes in
-   * {@link EciApiException#ZONE_FAILOVER_CODES}), the next vSwitch's zone goes first.
-   */
-  private String createWithZoneFailover(V1Pod pod, PodMapper.MappedPod mapped) throws ProviderException {
-    List<String> vSwitches = mapped.vSwitches();
-    for (int first = 0; ; first++) {
-      try {
-        return client.createContainerGroup(mapped.forAttempt(first));
-      } catch (EciApiException e) {
-        boolean another = first + 1 < vSwitches.size();
-        if (e.isZoneUnavailable() && another) {
-          context.events().warning(pod, "EciZoneUnavailable", "no ECI capacity with vSwitch " + vSwitches.get(first)
-              + " (" + e.code() + "); trying vSwitch " + vSwitches.get(first + 1));
-          continue;
-        }
-        ProviderException failure = e.toProviderException("creating the ECI container group");
-        if (mapped.failOnCreateError() && !(failure instanceof InvalidInputException)) {
-          throw new InvalidInputException("EciCreateFailed", failure.getMessage() + " (pod asks "
-              + EciAnnotations.FAIL_ON_CREATE_ERROR + "=true)");
-        }
-        throw failure;
-      }
-    }
   }
 
   /** The tracked pod with this UID; before the first full sync, ECI is asked by tags. */
@@ -198,9 +216,10 @@ public final class EciProvider implements Provider, PodNotifier, ContainerLogs, 
       return;
     }
     PodMapper.MappedPod mapped = PodMapper.map(pod, settings, context.resources());
+    // an incremental update of every container, and of the registry credentials a new image may need
     Map<String, String> update = new LinkedHashMap<>();
     mapped.params().forEach((key, value) -> {
-      if (key.startsWith("Container.") || key.startsWith("InitContainer.")) {
+      if (key.startsWith("Container.") || key.startsWith("InitContainer.") || key.startsWith("ImageRegistryCredential.")) {
         update.put(key, value);
       }
     });
@@ -246,8 +265,13 @@ public final class EciProvider implements Provider, PodNotifier, ContainerLogs, 
       // a predecessor or an orphan the runtime found through listPods
       findGroups(namespace, name, uid).forEach(g -> groupIds.add(g.id()));
     }
+    // a force-deleted pod (grace period 0) does not wait for its containers either
+    boolean force = Long.valueOf(0).equals(pod.getMetadata().getDeletionGracePeriodSeconds());
     for (String groupId : groupIds) {
-      deleteGroup(groupId);
+      deleteGroup(groupId, force);
+    }
+    if (uid != null) {
+      creator.forget(uid);
     }
     if (tracked.isPresent()) {
       TrackedPod entry = tracked.get();
@@ -266,9 +290,9 @@ public final class EciProvider implements Provider, PodNotifier, ContainerLogs, 
   }
 
   /** Deleting a group that is gone or already terminating is success. */
-  private void deleteGroup(String groupId) throws ProviderException {
+  private void deleteGroup(String groupId, boolean force) throws ProviderException {
     try {
-      client.deleteContainerGroup(groupId);
+      client.deleteContainerGroup(groupId, force);
     } catch (EciApiException e) {
       if (e.isNotFound()) {
         return;
@@ -292,7 +316,6 @@ public final class EciProvider implements Provider, PodNotifier, ContainerLogs, 
     return tracked(namespace, name).map(EciProvider::toPod);
   }
 
-  @Override
   public Optional<V1PodStatus> getPodStatus(String namespace, String name) throws ProviderException {
     return tracked(namespace, name).flatMap(TrackedPod::lastStatus);
   }
@@ -303,9 +326,7 @@ public final class EciProvider implements Provider, PodNotifier, ContainerLogs, 
       return known;
     }
     try {
-      Map<String, String> tags = GroupTags.nodeFilter(settings.clusterId(), settings.nodeName());
-      tags.put(GroupTags.NAMESPACE, namespace);
-      tags.put(GroupTags.POD, name);
+      Map<String, String> tags = GroupTags.podFilter(settings.clusterId(), settings.nodeName(), namespace, name);
       for (ContainerGroup group : client.describeContainerGroupsByTags(tags)) {
         sync.observe(group, clock.instant());
       }
@@ -351,17 +372,17 @@ public final class EciProvider implements Provider, PodNotifier, ContainerLogs, 
     List<V1Pod> pods = new ArrayList<>();
     Instant now = clock.instant();
     for (ContainerGroup group : groups) {
-      Map<String, String> tags = group.tags();
-      String uid = tags.get(GroupTags.UID);
-      if (uid == null || tags.get(GroupTags.NAMESPACE) == null || tags.get(GroupTags.POD) == null) {
+      Optional<GroupTags.PodIdentity> identity = GroupTags.podOf(group.tags(), settings.clusterId(), settings.nodeName());
+      if (identity.isEmpty()) {
         continue;
       }
-      Optional<TrackedPod> tracked = registry.get(tags.get(GroupTags.NAMESPACE), tags.get(GroupTags.POD))
+      String uid = identity.get().uid();
+      Optional<TrackedPod> tracked = registry.get(identity.get().namespace(), identity.get().name())
           .filter(p -> p.uid.equals(uid));
       if (tracked.isPresent()) {
         pods.add(toPod(tracked.get()));
       } else {
-        TrackedPod shadow = new TrackedPod(tags.get(GroupTags.NAMESPACE), tags.get(GroupTags.POD), uid, now);
+        TrackedPod shadow = new TrackedPod(identity.get().namespace(), identity.get().name(), uid, now);
         shadow.lastGroup(group, now);
         shadow.status(StatusMapper.map(group, Optional.empty(), Optional.empty(), now));
         pods.add(toPod(shadow));
@@ -384,19 +405,22 @@ public final class EciProvider implements Provider, PodNotifier, ContainerLogs, 
     capacity.put("cpu", new Quantity(settings.quotaCpu()));
     capacity.put("memory", new Quantity(settings.quotaMemory()));
     capacity.put("pods", new Quantity(Integer.toString(settings.quotaPods())));
+    capacity.put("nvidia.com/gpu", new Quantity(settings.quotaGpu()));
     node.getStatus().capacity(capacity).allocatable(new LinkedHashMap<>(capacity));
     V1NodeSystemInfo info = node.getStatus().getNodeInfo() == null ? new V1NodeSystemInfo()
         : node.getStatus().getNodeInfo();
     node.getStatus().nodeInfo(info.operatingSystem("linux").architecture("amd64"));
   }
 
-  /** NotReady only after ECI has been unreachable for a while: a blip must not evict pods. */
+  /**
+   * Fails, so the node goes NotReady, while ECI refuses the credentials or has not answered for
+   * {@code ECI_UNREACHABLE_SECONDS}: the status poll calls ECI every few seconds, so this reflects it.
+   */
   @Override
   public void ping() throws ProviderException {
-    Optional<Instant> open = circuit.openSince();
-    if (open.isPresent() && Duration.between(open.get(), clock.instant()).compareTo(UNREACHABLE_BEFORE_NOT_READY) > 0) {
-      throw new RetryableException("EciUnreachable", "the ECI API at " + settings.endpoint()
-          + " has been failing since " + open.get());
+    Optional<String> problem = health.problem();
+    if (problem.isPresent()) {
+      throw new RetryableException("EciUnavailable", "the ECI API at " + settings.endpoint() + ": " + problem.get());
     }
   }
 
@@ -406,31 +430,54 @@ public final class EciProvider implements Provider, PodNotifier, ContainerLogs, 
     Optional<Instant> since = options.sinceTime()
         .or(() -> options.sinceSeconds().isPresent()
             ? Optional.of(clock.instant().minusSeconds(options.sinceSeconds().getAsLong())) : Optional.empty());
+    // without Tail ECI returns 500 lines; it returns at most 2000 lines and 1 MiB
+    int tail = Math.min(options.tailLines().orElse(EciLimits.MAX_LOG_LINES), EciLimits.MAX_LOG_LINES);
+    long limit = Math.min(options.limitBytes().orElse(EciLimits.MAX_LOG_BYTES), EciLimits.MAX_LOG_BYTES);
     String content;
     try {
-      content = client.describeContainerLog(groupId, container.containerName(), options.tailLines(), since,
-          options.limitBytes(), options.timestamps(), options.previous());
+      content = client.describeContainerLog(groupId, container.containerName(), tail, since,
+          OptionalLong.of(limit), options.timestamps(), options.previous());
     } catch (EciApiException e) {
       throw e.toProviderException("reading the log of " + container);
     }
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-    if (options.limitBytes().isPresent() && bytes.length > options.limitBytes().getAsLong()) {
-      bytes = Arrays.copyOf(bytes, (int) options.limitBytes().getAsLong());
+    if (bytes.length > limit) {
+      bytes = Arrays.copyOf(bytes, (int) limit);
+    }
+    String note = "";
+    if (options.tailLines().orElse(Integer.MAX_VALUE) > tail && content.lines().count() >= tail) {
+      note = "[vk4j: ECI returns at most the last " + EciLimits.MAX_LOG_LINES + " lines of a log; earlier lines are"
+          + " not shown]\n";
+    } else if (options.limitBytes().orElse(Long.MAX_VALUE) > limit && bytes.length >= limit) {
+      note = "\n[vk4j: ECI returns at most " + EciLimits.MAX_LOG_BYTES + " bytes of a log; the rest is not shown]\n";
+    }
+    if (!note.isEmpty()) {
+      byte[] noted = Arrays.copyOf(bytes, bytes.length + note.getBytes(StandardCharsets.UTF_8).length);
+      System.arraycopy(note.getBytes(StandardCharsets.UTF_8), 0, noted, bytes.length, noted.length - bytes.length);
+      bytes = noted;
     }
     return new ByteArrayInputStream(bytes);
   }
 
   /**
-   * Runs a non-interactive command through ECI's synchronous exec and copies its output to stdout.
-   * ECI returns the output only, so the exit code is 0 whenever ECI ran the command.
+   * Runs a command: without stdin or a terminal through ECI's synchronous exec, copying its output to stdout
+   * (ECI returns the output only, so the exit code is 0 whenever ECI ran it); with them over the WebSocket ECI
+   * hands out for an interactive session ({@link InteractiveExec}), which carries the exit code.
    */
   @Override
   public int runInContainer(ContainerRef container, List<String> command, AttachIO io) throws ProviderException {
-    if (io.tty() || io.stdin().isPresent()) {
-      throw new InvalidInputException("ExecInteractiveUnsupported", "the ECI provider runs non-interactive commands"
-          + " only (no -i or -t)");
-    }
+    checkExecCommand(command);
     String groupId = groupOf(container);
+    if (io.tty() || io.stdin().isPresent()) {
+      String uri;
+      try {
+        uri = client.execContainerCommandInteractive(groupId, container.containerName(), command, io.tty(),
+            io.stdin().isPresent());
+      } catch (EciApiException e) {
+        throw e.toProviderException("opening a session in " + container);
+      }
+      return interactive.run(uri, io);
+    }
     String output;
     try {
       output = client.execContainerCommandSync(groupId, container.containerName(), command, Duration.ofSeconds(60));
@@ -447,6 +494,21 @@ public final class EciProvider implements Provider, PodNotifier, ContainerLogs, 
       }
     }
     return 0;
+  }
+
+  /** ExecContainerCommand takes at most 20 entries of at most 256 characters. */
+  private static void checkExecCommand(List<String> command) throws InvalidInputException {
+    EciLimits.Problems problems = new EciLimits.Problems();
+    if (command.size() > EciLimits.MAX_EXEC_ENTRIES) {
+      problems.limit("command", command.size() + " entries", "ECI runs at most " + EciLimits.MAX_EXEC_ENTRIES);
+    }
+    for (int i = 0; i < command.size(); i++) {
+      if (command.get(i).length() > EciLimits.MAX_EXEC_ENTRY_LENGTH) {
+        problems.limit("command[" + i + "]", command.get(i), "ECI takes entries of at most "
+            + EciLimits.MAX_EXEC_ENTRY_LENGTH + " characters");
+      }
+    }
+    problems.throwIfAny();
   }
 
   private String groupOf(ContainerRef container) throws ProviderException {
@@ -506,8 +568,79 @@ public final class EciProvider implements Provider, PodNotifier, ContainerLogs, 
     return copy;
   }
 
+  /**
+   * Groups ECI could not schedule (a ScheduleFailed group with a NoStock event, say) are replaced by new ones
+   * with backoff, as ACK's {@code eci-fail-strategy} fail-back (its default) does; fail-fast pods fail instead.
+   */
+  private final class Replacements implements StatusSync.ScheduleFailures {
+    @Override
+    public boolean replaceLater(TrackedPod tracked, ContainerGroup group) {
+      Optional<V1Pod> pod = tracked.pod();
+      if (pod.isEmpty() || tracked.isDeleted() || EciAnnotations.failsFast(pod.get().getMetadata().getAnnotations())) {
+        return false;
+      }
+      if (tracked.replaceAt().isEmpty()) {
+        tracked.replaceAt(clock.instant().plus(settings.noStockBackoff().dividedBy(3)));
+        if (group.vSwitchId().isPresent()) {
+          try {
+            creator.scheduleFailed(group.vSwitchId().get(), PodMapper.map(pod.get(), settings, context.resources()));
+          } catch (ProviderException e) {
+            LOG.debug("pod {} cannot be mapped again: {}", tracked.key(), e.getMessage());
+          }
+        }
+        context.events().warning(pod.get(), "EciScheduleFailed", "ECI could not schedule container group " + group.id()
+            + "; a new group replaces it (" + EciAnnotations.FAIL_STRATEGY + "=fail-back)");
+      }
+      return true;
+    }
+
+    @Override
+    public void replaceDue() {
+      Instant now = clock.instant();
+      for (TrackedPod tracked : registry.all()) {
+        Optional<Instant> due = tracked.replaceAt();
+        Optional<V1Pod> pod = tracked.pod();
+        if (due.isEmpty() || due.get().isAfter(now) || pod.isEmpty() || tracked.isDeleted()) {
+          continue;
+        }
+        replace(tracked, pod.get());
+      }
+    }
+
+    @Override
+    public boolean keyMayCreate() {
+      try {
+        client.dryRunCreate(accessProbe());
+        return true;
+      } catch (EciApiException e) {
+        // no stock is checked after the permissions
+        return e.isZoneUnavailable();
+      }
+    }
+
+    private void replace(TrackedPod tracked, V1Pod pod) {
+      String old = tracked.groupId().orElse(null);
+      try {
+        if (old != null) {
+          deleteGroup(old, true);
+        }
+        String id = creator.create(pod, PodMapper.map(pod, settings, context.resources()), tracked.generation());
+        registry.replaceGroup(tracked, old, id);
+        lastCreate = clock.instant();
+        context.events().normal(pod, "EciContainerGroupCreated", "created ECI container group " + id + " in place of "
+            + old + ", which ECI could not schedule");
+      } catch (RetryableException e) {
+        tracked.replaceAt(clock.instant().plus(e.retryAfter().orElse(settings.noStockBackoff())));
+      } catch (ProviderException e) {
+        tracked.replaceAt(clock.instant().plus(settings.noStockBackoff()));
+        LOG.warn("pod {}: replacing its unschedulable group failed: {}", tracked.key(), e.getMessage());
+      }
+    }
+  }
+
   @Override
   public void close() {
     sync.close();
+    interactive.close();
   }
 }

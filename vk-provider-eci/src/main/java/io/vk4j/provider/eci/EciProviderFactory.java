@@ -29,8 +29,20 @@ public final class EciProviderFactory implements ProviderFactory {
   public Provider create(ProviderContext context) throws ProviderException {
     EciSettings settings = SettingsParser.parse(context.nodeName(), context.environment(), context.configFile());
     EciProvider provider = build(settings, context);
+    try {
+      provider.checkAccess();
+    } catch (ProviderException | RuntimeException e) {
+      provider.close();
+      throw e;
+    }
     provider.start();
     return provider;
+  }
+
+  /** ACK's virtual nodes carry {@code virtual-kubelet.io/provider=alibabacloud}, which its docs' tolerations match. */
+  @Override
+  public String defaultTaintValue() {
+    return "alibabacloud";
   }
 
   /** The provider, not started; tests start it themselves. */
@@ -44,9 +56,10 @@ public final class EciProviderFactory implements ProviderFactory {
     }
     CircuitBreaker circuit = new CircuitBreaker(5, Duration.ofSeconds(5), Duration.ofMinutes(1), clock);
     ApiCallCounter counter = new ApiCallCounter();
-    EciTransport resilient = new ResilientTransport(tea, settings.apiQps(), circuit, counter, 4,
+    EciHealth health = new EciHealth(clock, settings.unreachableBeforeNotReady());
+    EciTransport resilient = new ResilientTransport(tea, settings.apiQps(), circuit, counter, health, 4,
         Duration.ofMillis(200), Duration.ofSeconds(5), duration -> Thread.sleep(duration.toMillis()));
     EciClient client = new EciClient(resilient, settings.readTimeout());
-    return new EciProvider(settings, context, client, circuit, counter, clock);
+    return new EciProvider(settings, context, client, health, counter, clock);
   }
 }

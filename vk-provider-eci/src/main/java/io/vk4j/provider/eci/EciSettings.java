@@ -36,9 +36,28 @@ abstract class EciSettings {
     return true;
   }
 
+  /**
+   * The kube-proxy sidecar's image. Its default mode, nftables, needs kube-proxy 1.31 or later (the mode is
+   * beta and on by default from 1.31).
+   */
   @Value.Default
   String kubeProxyImage() {
-    return "registry.k8s.io/kube-proxy:v1.20.15";
+    return "registry.k8s.io/kube-proxy:v1.31.4";
+  }
+
+  /**
+   * {@code nftables} (default): the sidecar needs only NET_ADMIN, which ECI grants every account;
+   * {@code iptables}: it also needs NET_RAW, which ECI grants only to allow-listed accounts.
+   */
+  @Value.Default
+  String kubeProxyMode() {
+    return "nftables";
+  }
+
+  /** Whether ECI has put the account on its allow list for adding NET_RAW (a support ticket). */
+  @Value.Default
+  boolean netRawAllowed() {
+    return false;
   }
 
   /** {@code namespace/name} of the Secret whose {@code kubeconfig} key the kube-proxy sidecar uses. */
@@ -70,6 +89,12 @@ abstract class EciSettings {
     return "12000Gi";
   }
 
+  /** Node capacity of {@code nvidia.com/gpu}: without it the scheduler binds no GPU pod to the node. */
+  @Value.Default
+  String quotaGpu() {
+    return "100";
+  }
+
   @Value.Default
   Duration statusPollPeriod() {
     return Duration.ofSeconds(5);
@@ -89,6 +114,21 @@ abstract class EciSettings {
   @Value.Default
   Duration readTimeout() {
     return Duration.ofSeconds(10);
+  }
+
+  /**
+   * How long a vSwitch that answered "no stock" is skipped for that size (doubling on each further refusal, at
+   * most 5 minutes); a pod without stock waits a third of it before its next try, doubling too.
+   */
+  @Value.Default
+  Duration noStockBackoff() {
+    return Duration.ofSeconds(30);
+  }
+
+  /** How long ECI may fail to answer before {@code ping()} fails and the node goes NotReady. */
+  @Value.Default
+  Duration unreachableBeforeNotReady() {
+    return Duration.ofSeconds(20);
   }
 
   /** How long the figures of {@code DescribeMultiContainerGroupMetric} are reused. */

@@ -12,7 +12,7 @@ import java.util.Optional;
  * With {@code ECI_KUBE_PROXY=true}, each long-running container group gets a kube-proxy container
  * beside the pod's own: it shares the group's network namespace, watches Services and
  * EndpointSlices with a dedicated, least-privilege kubeconfig (from a Secret the operator creates),
- * and programs iptables so ClusterIP Services resolve inside the group. That is one watch
+ * and programs nftables (or iptables) so ClusterIP Services resolve inside the group. That is one watch
  * connection per pod to the API server, which is why large installations turn it off and use
  * PrivateZone instead. Run-to-completion pods (restartPolicy Never or OnFailure) get no sidecar:
  * it would keep their group from ever finishing. The sidecar is hidden from the pod's status. When
@@ -47,9 +47,17 @@ final class KubeProxySidecar {
   static void writeVolume(EciParams volume, byte[] kubeconfig) {
     volume.put("Name", VOLUME);
     volume.put("Type", "ConfigFileVolume");
-    volume.put("ConfigFileVolume.DefaultMode", 0400);
+    volume.put("ConfigFileVolume.DefaultMode", VolumeMapper.fileMode(0400));
     volume.put("ConfigFileVolume.ConfigFileToPath.1.Path", "kubeconfig");
     volume.put("ConfigFileVolume.ConfigFileToPath.1.Content", Base64.getEncoder().encodeToString(kubeconfig));
+  }
+
+  /**
+   * What the sidecar adds: nftables (netlink only) needs NET_ADMIN, which ECI grants every account; the
+   * iptables binaries open raw sockets and need NET_RAW too, which ECI grants allow-listed accounts only.
+   */
+  static List<String> capabilities(EciSettings settings) {
+    return settings.kubeProxyMode().equals("iptables") ? List.of("NET_ADMIN", "NET_RAW") : List.of("NET_ADMIN");
   }
 
   static void writeContainer(EciParams container, EciSettings settings, V1Pod pod) {
@@ -59,13 +67,15 @@ final class KubeProxySidecar {
     container.putList("Command", List.of("kube-proxy"));
     container.putList("Arg", List.of(
         "--kubeconfig=" + MOUNT + "/kubeconfig",
-        "--proxy-mode=iptables",
+        "--proxy-mode=" + settings.kubeProxyMode(),
         "--hostname-override=" + pod.getMetadata().getName(),
-        "--cluster-cidr=",
+        // leave the group's kernel settings alone: no conntrack sysctls to write
         "--conntrack-max-per-core=0",
+        "--conntrack-tcp-timeout-established=0s",
+        "--conntrack-tcp-timeout-close-wait=0s",
         "--healthz-bind-address=127.0.0.1:10256",
         "--metrics-bind-address=127.0.0.1:10249"));
-    container.putList("SecurityContext.Capability.Add", List.of("NET_ADMIN", "NET_RAW"));
+    container.putList("SecurityContext.Capability.Add", capabilities(settings));
     container.put("VolumeMount.1.Name", VOLUME);
     container.put("VolumeMount.1.MountPath", MOUNT);
     container.put("VolumeMount.1.ReadOnly", true);

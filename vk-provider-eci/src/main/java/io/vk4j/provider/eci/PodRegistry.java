@@ -47,6 +47,15 @@ final class PodRegistry {
     }
   }
 
+  /** {@code pod} now runs in {@code newGroupId}: its former group is no longer its. */
+  void replaceGroup(TrackedPod pod, String oldGroupId, String newGroupId) {
+    byGroupId.remove(oldGroupId, pod);
+    pod.replaced(newGroupId);
+    if (byKey.get(pod.key()) == pod) {
+      byGroupId.put(newGroupId, pod);
+    }
+  }
+
   /** Remembers that {@code pod} ended; evicts the oldest ended pods beyond capacity. */
   synchronized void ended(TrackedPod pod) {
     terminalOrder.remove(pod);

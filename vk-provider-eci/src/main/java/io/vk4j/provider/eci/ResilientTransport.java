@@ -23,6 +23,7 @@ final class ResilientTransport implements EciTransport {
   private final RateLimiter rateLimiter;
   private final CircuitBreaker circuit;
   private final ApiCallCounter counter;
+  private final EciHealth health;
   private final int maxAttempts;
   private final Duration baseBackoff;
   private final Duration maxBackoff;
@@ -36,9 +37,10 @@ final class ResilientTransport implements EciTransport {
     void sleep(Duration duration) throws InterruptedException;
   }
 
-  ResilientTransport(EciTransport delegate, double qps, CircuitBreaker circuit, ApiCallCounter counter,
+  ResilientTransport(EciTransport delegate, double qps, CircuitBreaker circuit, ApiCallCounter counter, EciHealth health,
       int maxAttempts, Duration baseBackoff, Duration maxBackoff, Sleeper sleeper) {
     this.delegate = delegate;
+    this.health = health;
     this.rateLimiter = RateLimiter.create(qps);
     this.circuit = circuit;
     this.counter = counter;
@@ -66,17 +68,25 @@ final class ResilientTransport implements EciTransport {
       try {
         Map<String, Object> response = delegate.call(action, params, readTimeout);
         circuit.onSuccess();
+        health.answered(action);
         recoverRate();
         return response;
       } catch (EciApiException e) {
         if (!e.isRetryable()) {
           // the endpoint answered: it is healthy even if the request was not
           circuit.onSuccess();
+          if (e.isAuthProblem()) {
+            health.refused(e);
+          } else {
+            health.answered(action);
+          }
           throw e;
         }
         if (e.isThrottling()) {
+          health.answered(action);
           slowDown();
         } else {
+          health.failed(e);
           circuit.onFailure();
         }
         last = e;

@@ -35,6 +35,10 @@ final class SettingsParser {
   static final String KUBE_PROXY = "ECI_KUBE_PROXY";
   static final String KUBE_PROXY_IMAGE = "ECI_KUBE_PROXY_IMAGE";
   static final String KUBE_PROXY_KUBECONFIG_SECRET = "ECI_KUBE_PROXY_KUBECONFIG_SECRET";
+  static final String KUBE_PROXY_MODE = "ECI_KUBE_PROXY_MODE";
+  static final String NET_RAW_ALLOWED = "ECI_NET_RAW_ALLOWED";
+  static final String UNREACHABLE_SECONDS = "ECI_UNREACHABLE_SECONDS";
+  static final String NO_STOCK_BACKOFF_SECONDS = "ECI_NO_STOCK_BACKOFF_SECONDS";
   static final String CLUSTER_DNS = "ECI_CLUSTER_DNS";
   static final String CLUSTER_DOMAIN = "ECI_CLUSTER_DOMAIN";
   static final String ENDPOINT = "ECI_ENDPOINT";
@@ -42,6 +46,7 @@ final class SettingsParser {
   static final String QUOTA_PODS = "ECI_QUOTA_PODS";
   static final String QUOTA_CPU = "ECI_QUOTA_CPU";
   static final String QUOTA_MEMORY = "ECI_QUOTA_MEMORY";
+  static final String QUOTA_GPU = "ECI_QUOTA_GPU";
   static final String STATUS_POLL_SECONDS = "ECI_STATUS_POLL_SECONDS";
   static final String FULL_RESYNC_SECONDS = "ECI_FULL_RESYNC_SECONDS";
   static final String API_QPS = "ECI_API_QPS";
@@ -135,8 +140,20 @@ final class SettingsParser {
     }
     settings.endpoint(endpoint.orElse("eci." + (region == null ? "REGION" : region) + ".aliyuncs.com"));
 
-    bool(KUBE_PROXY).ifPresent(settings::kubeProxy);
+    boolean kubeProxy = bool(KUBE_PROXY).orElse(true);
+    settings.kubeProxy(kubeProxy);
     value(KUBE_PROXY_IMAGE).ifPresent(settings::kubeProxyImage);
+    boolean netRaw = bool(NET_RAW_ALLOWED).orElse(false);
+    settings.netRawAllowed(netRaw);
+    value(KUBE_PROXY_MODE).ifPresent(mode -> {
+      if (!mode.equals("nftables") && !mode.equals("iptables")) {
+        problems.add(KUBE_PROXY_MODE + "='" + mode + "' must be nftables or iptables");
+      } else if (mode.equals("iptables") && kubeProxy && !netRaw) {
+        problems.add(KUBE_PROXY_MODE + "=iptables needs NET_RAW, which ECI adds only for accounts on its allow list:"
+            + " set " + NET_RAW_ALLOWED + "=true once ECI has allow-listed yours, or keep the default nftables mode");
+      }
+      settings.kubeProxyMode(mode);
+    });
     value(KUBE_PROXY_KUBECONFIG_SECRET).ifPresent(secret -> {
       if (secret.split("/").length != 2) {
         problems.add(KUBE_PROXY_KUBECONFIG_SECRET + "='" + secret + "' must be namespace/name");
@@ -152,9 +169,12 @@ final class SettingsParser {
     positiveInt(QUOTA_PODS, settings::quotaPods);
     quantity(QUOTA_CPU, settings::quotaCpu);
     quantity(QUOTA_MEMORY, settings::quotaMemory);
+    quantity(QUOTA_GPU, settings::quotaGpu);
     positiveInt(STATUS_POLL_SECONDS, s -> settings.statusPollPeriod(Duration.ofSeconds(s)));
     positiveInt(FULL_RESYNC_SECONDS, s -> settings.fullResyncPeriod(Duration.ofSeconds(s)));
     positiveInt(READ_TIMEOUT_SECONDS, s -> settings.readTimeout(Duration.ofSeconds(s)));
+    positiveInt(UNREACHABLE_SECONDS, s -> settings.unreachableBeforeNotReady(Duration.ofSeconds(s)));
+    positiveInt(NO_STOCK_BACKOFF_SECONDS, s -> settings.noStockBackoff(Duration.ofSeconds(s)));
     value(API_QPS).ifPresent(qps -> {
       try {
         double parsed = Double.parseDouble(qps);

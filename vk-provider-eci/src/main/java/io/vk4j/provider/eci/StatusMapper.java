@@ -191,6 +191,28 @@ final class StatusMapper {
   }
 
   /**
+   * A Pending pod waiting for a container group (ECI could not schedule its previous one): every container
+   * Waiting with {@code reason}, PodScheduled False with {@code message}.
+   */
+  static V1PodStatus waitingForGroup(Optional<V1Pod> spec, Optional<V1PodStatus> previous, String reason, String message,
+      Instant now) {
+    List<V1ContainerStatus> containers = new ArrayList<>();
+    for (V1Container container : spec.map(p -> p.getSpec().getContainers()).orElse(List.of())) {
+      containers.add(new V1ContainerStatus().name(container.getName()).image(container.getImage()).imageID("")
+          .ready(false).restartCount(0).started(false)
+          .state(new V1ContainerState().waiting(new V1ContainerStateWaiting().reason(reason))));
+    }
+    List<V1PodCondition> conditions = new ArrayList<>();
+    conditions.add(condition("PodScheduled", false, reason, message));
+    conditions.add(condition("Initialized", false, "ContainersNotInitialized", null));
+    conditions.add(condition("ContainersReady", false, "ContainersNotReady", null));
+    conditions.add(condition("Ready", false, "ContainersNotReady", null));
+    carryTransitionTimes(conditions, previous, now);
+    return new V1PodStatus().phase("Pending").reason(reason).message(message).containerStatuses(containers)
+        .conditions(conditions);
+  }
+
+  /**
    * The final status of a pod whose group was deleted: every container that had not finished is
    * terminated with {@code reason}.
    */

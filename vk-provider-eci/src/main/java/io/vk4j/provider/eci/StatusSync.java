@@ -1,5 +1,6 @@
 package io.vk4j.provider.eci;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodStatus;
 import io.vk4j.api.PodEventRecorder;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,7 @@ final class StatusSync implements AutoCloseable {
   private final PodEventRecorder events;
   private final Clock clock;
   private final Map<String, String> nodeTags;
+  private final ScheduleFailures failures;
   private final AtomicReference<PodStatusListener> listener = new AtomicReference<>();
   private final ScheduledExecutorService scheduler;
   private final AtomicLong rounds = new AtomicLong();
@@ -56,18 +59,29 @@ final class StatusSync implements AutoCloseable {
   private volatile Instant lastFullResync;
   private volatile List<ContainerGroup> lastFullList;
 
-  StatusSync(EciClient client, PodRegistry registry, EciSettings settings, PodEventRecorder events, Clock clock) {
+  /** What the provider does with a group ECI could not schedule. */
+  interface ScheduleFailures {
+    /** True when the pod gets a new group later; it stays Pending meanwhile. */
+    boolean replaceLater(TrackedPod pod, ContainerGroup group);
+
+    /** Replaces the groups whose time has come; called once per round. */
+    void replaceDue();
+
+    /** Whether ECI lets this node's key create groups (a dry run): then an empty listing means no groups. */
+    boolean keyMayCreate();
+  }
+
+  StatusSync(EciClient client, PodRegistry registry, EciSettings settings, PodEventRecorder events, Clock clock,
+      ScheduleFailures failures) {
     this.client = client;
     this.registry = registry;
     this.settings = settings;
     this.events = events;
     this.clock = clock;
+    this.failures = failures;
     this.nodeTags = GroupTags.nodeFilter(settings.clusterId(), settings.nodeName());
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "vk4j-eci-status-" + settings.nodeName());
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(new ThreadFactoryBuilder()
+        .setNameFormat("vk4j-eci-status-" + settings.nodeName().replace("%", "%%")).setDaemon(true).build());
   }
 
   void listener(PodStatusListener listener) {
@@ -106,6 +120,7 @@ final class StatusSync implements AutoCloseable {
     if (full) {
       fullResync();
       lastRoundStart = start;
+      failures.replaceDue();
       return;
     }
     long window = Duration.between(previous, start).toSeconds() + 1 + settings.statusPollPeriod().toSeconds();
@@ -121,6 +136,7 @@ final class StatusSync implements AutoCloseable {
       }
     }
     lastRoundStart = start;
+    failures.replaceDue();
   }
 
   /** Pods still coming up, least recently fetched first, bounded per round. */
@@ -164,29 +180,59 @@ final class StatusSync implements AutoCloseable {
    */
   synchronized List<ContainerGroup> fullResync() throws EciApiException {
     Instant start = clock.instant();
-    List<ContainerGroup> groups = client.describeContainerGroupsByTags(nodeTags);
+    List<ContainerGroup> groups = client.describeContainerGroupsByTags(nodeTags).stream()
+        .filter(g -> GroupTags.podOf(g.tags(), settings.clusterId(), settings.nodeName()).isPresent()).toList();
     Instant now = clock.instant();
     Set<String> present = new HashSet<>();
     for (ContainerGroup group : groups) {
       present.add(group.id());
       observe(group, now);
     }
+    Map<String, TrackedPod> missing = new LinkedHashMap<>();
     for (TrackedPod pod : registry.all()) {
       Optional<String> groupId = pod.groupId();
-      if (groupId.isEmpty() || present.contains(groupId.get()) || pod.isTerminal() || pod.isDeleted()) {
+      if (groupId.isEmpty() || present.contains(groupId.get()) || pod.isTerminal() || pod.isDeleted()
+          || pod.replaceAt().isPresent()) {
         continue;
       }
       boolean seen = !pod.lastFetched().equals(Instant.EPOCH);
       boolean old = Duration.between(pod.trackedSince, start).compareTo(VANISH_GRACE) > 0;
       if (seen || old) {
-        // deleted behind our back (or never placed): the pod cannot be running
-        publish(pod, StatusMapper.terminated(pod.lastStatus().orElse(null), pod.pod(), "Failed",
-            "ContainerGroupNotFound", "ECI container group " + groupId.get() + " no longer exists", 137, now));
+        missing.put(groupId.get(), pod);
       }
+    }
+    if (!missing.isEmpty()) {
+      confirmMissing(missing, !groups.isEmpty());
     }
     lastFullResync = start;
     lastFullList = List.copyOf(groups);
     return groups;
+  }
+
+  /**
+   * Groups the listing did not name are asked for by id. ECI answers a key without RAM permission with empty
+   * lists, so a group missing from both answers is declared gone only when the listing showed this node's
+   * other groups, or, when it showed none, after a dry-run create proves the key has its permissions.
+   */
+  private void confirmMissing(Map<String, TrackedPod> missing, boolean listingShowedGroups) throws EciApiException {
+    Instant now = clock.instant();
+    for (ContainerGroup group : client.describeContainerGroups(missing.keySet())) {
+      missing.remove(group.id());
+      observe(group, now);
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
+    if (!listingShowedGroups && !failures.keyMayCreate()) {
+      LOG.warn("ECI lists no container group of node {} while {} pods have one, and refuses its key a dry-run"
+          + " create (a key without RAM permission lists nothing): not taking that as proof they are gone",
+          settings.nodeName(), missing.size());
+      return;
+    }
+    missing.forEach((groupId, pod) ->
+        // deleted behind our back (or never placed): the pod cannot be running
+        publish(pod, StatusMapper.terminated(pod.lastStatus().orElse(null), pod.pod(), "Failed",
+            "ContainerGroupNotFound", "ECI container group " + groupId + " no longer exists", 137, now)));
   }
 
   /** Applies a freshly described group: its status, and its events not reported yet. */
@@ -200,7 +246,12 @@ final class StatusSync implements AutoCloseable {
       adopted = pod.pod().isEmpty();
       pod.lastGroup(group, now);
       if (!pod.isDeleted()) {
-        publish(pod, StatusMapper.map(group, pod.pod(), pod.lastStatus(), now));
+        if (group.status().equals("ScheduleFailed") && failures.replaceLater(pod, group)) {
+          publish(pod, StatusMapper.waitingForGroup(pod.pod(), pod.lastStatus(), "EciScheduleFailed", "ECI could not"
+              + " schedule container group " + group.id() + "; a new group replaces it", now));
+        } else {
+          publish(pod, StatusMapper.map(group, pod.pod(), pod.lastStatus(), now));
+        }
       }
       V1Pod involved = pod.pod().orElseGet(() -> new V1Pod().metadata(pod.identity()));
       for (ContainerGroup.Event event : group.events()) {
@@ -225,15 +276,19 @@ final class StatusSync implements AutoCloseable {
   }
 
   private TrackedPod adoptUnlocked(ContainerGroup group, Instant now) {
-    Map<String, String> tags = group.tags();
-    String namespace = tags.get(GroupTags.NAMESPACE);
-    String name = tags.get(GroupTags.POD);
-    String uid = tags.get(GroupTags.UID);
-    if (namespace == null || name == null || uid == null) {
-      LOG.warn("ECI container group {} carries this node's tags but no pod identity; ignored", group.id());
+    Optional<GroupTags.PodIdentity> identity = GroupTags.podOf(group.tags(), settings.clusterId(), settings.nodeName());
+    if (identity.isEmpty()) {
+      LOG.warn("ECI container group {} is not of a pod of this node; ignored", group.id());
       return null;
     }
+    String namespace = identity.get().namespace();
+    String name = identity.get().name();
+    String uid = identity.get().uid();
     Optional<TrackedPod> existing = registry.get(namespace, name);
+    if (existing.isPresent() && existing.get().groupId().filter(id -> !id.equals(group.id())).isPresent()) {
+      // a group this pod had before (ECI could not schedule it): the pod has another now
+      return null;
+    }
     if (existing.isPresent() && !existing.get().uid.equals(uid)) {
       // a predecessor of the current pod with the same name: not this node's business any more
       // unless the runtime lists it; it is reported through listPods for the orphan sweep

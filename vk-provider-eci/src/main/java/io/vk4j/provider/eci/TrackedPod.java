@@ -29,6 +29,10 @@ final class TrackedPod {
   private boolean deleted;
   private boolean eventsPrimed;
   private Instant lastFetched = Instant.EPOCH;
+  /** Groups made for the pod before its current one (ECI could not schedule them). */
+  private int generation;
+  /** When a group ECI could not schedule is to be replaced; null when none is. */
+  private Instant replaceAt;
   private final Map<String, Integer> eventCounts = new LinkedHashMap<>(16, 0.75f, false) {
     private static final long serialVersionUID = 1L;
 
@@ -80,6 +84,28 @@ final class TrackedPod {
 
   synchronized Instant lastFetched() {
     return lastFetched;
+  }
+
+  synchronized int generation() {
+    return generation;
+  }
+
+  /** Schedules the replacement of the current group, which ECI could not schedule. */
+  synchronized void replaceAt(Instant at) {
+    if (replaceAt == null) {
+      generation++;
+    }
+    replaceAt = at;
+  }
+
+  synchronized Optional<Instant> replaceAt() {
+    return Optional.ofNullable(replaceAt);
+  }
+
+  /** The pod has its replacement group. */
+  synchronized void replaced(String newGroupId) {
+    groupId = newGroupId;
+    replaceAt = null;
   }
 
   synchronized Optional<V1PodStatus> lastStatus() {

@@ -14,7 +14,9 @@ import io.kubernetes.client.openapi.models.V1ServiceAccountTokenProjection;
 import io.kubernetes.client.openapi.models.V1Volume;
 import io.kubernetes.client.openapi.models.V1VolumeProjection;
 import io.vk4j.api.ClusterResources;
+import io.vk4j.api.DownwardApi;
 import io.vk4j.api.InvalidInputException;
+import io.vk4j.api.PodContainers;
 import io.vk4j.api.ProviderException;
 import io.vk4j.api.RetryableException;
 import java.math.BigDecimal;
@@ -22,13 +24,13 @@ import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * Maps a pod's volumes to ECI volumes: emptyDir and NFS directly; ConfigMap, Secret, downward API
@@ -78,7 +80,7 @@ final class VolumeMapper {
       }
       Quantity size = volume.getEmptyDir().getSizeLimit();
       if (size != null) {
-        out.put("EmptyDirVolume.SizeLimit", size.toSuffixedString());
+        out.put("EmptyDirVolume.SizeLimit", sizeLimit(size));
       }
     } else if (volume.getNfs() != null) {
       out.put("Type", "NFSVolume");
@@ -126,19 +128,43 @@ final class VolumeMapper {
         .orElse("a volume of a type this provider does not know");
   }
 
-  private void configFiles(EciParams out, String volume, Integer defaultMode, List<ConfigFile> files) {
+  private void configFiles(EciParams out, String volume, Integer defaultMode, List<ConfigFile> files)
+      throws InvalidInputException {
     if (files.isEmpty()) {
       // an optional source that does not exist: Kubernetes mounts an empty directory
       out.put("Type", "EmptyDirVolume");
       return;
     }
+    EciLimits.Problems problems = new EciLimits.Problems();
+    for (ConfigFile f : files) {
+      if (f.content().length > EciLimits.MAX_CONFIG_FILE_BYTES) {
+        problems.limit("volume '" + volume + "' file " + f.path(), f.content().length + " bytes", "an ECI config file"
+            + " holds at most " + EciLimits.MAX_CONFIG_FILE_BYTES + " bytes");
+      }
+    }
+    problems.throwIfAny();
     out.put("Type", "ConfigFileVolume");
-    out.put("ConfigFileVolume.DefaultMode", defaultMode == null ? DEFAULT_MODE : defaultMode);
+    out.put("ConfigFileVolume.DefaultMode", fileMode(defaultMode == null ? DEFAULT_MODE : defaultMode));
     out.putEach("ConfigFileVolume.ConfigFileToPath", files, (file, f) -> {
       file.put("Path", f.path());
       file.put("Content", Base64.getEncoder().encodeToString(f.content()));
-      file.put("Mode", f.mode());
+      file.put("Mode", f.mode() == null ? null : fileMode(f.mode()));
     });
+  }
+
+  /**
+   * A mode as the API reference writes it, four octal digits ({@code 0644}); Kubernetes holds the number
+   * ({@code 420} in JSON).
+   */
+  static String fileMode(int mode) {
+    return String.format("%04o", mode & 07777);
+  }
+
+  /** A size ECI reads: whole MiB, or GiB when it is whole GiB (Kubernetes may write 1G or bytes). */
+  static String sizeLimit(Quantity size) {
+    BigDecimal mib = size.getNumber().divide(BigDecimal.valueOf(1L << 20), 0, RoundingMode.CEILING);
+    return mib.remainder(BigDecimal.valueOf(1024)).signum() == 0 && mib.signum() > 0
+        ? mib.divide(BigDecimal.valueOf(1024)).toPlainString() + "Gi" : mib.toPlainString() + "Mi";
   }
 
   private List<ConfigFile> files(String volume, String sourceName, Map<String, byte[]> data, List<V1KeyToPath> items,
@@ -262,73 +288,35 @@ final class VolumeMapper {
   }
 
   private String fieldValue(String volume, String path) throws InvalidInputException {
-    var metadata = pod.getMetadata();
-    switch (path) {
-      case "metadata.name":
-        return metadata.getName();
-      case "metadata.namespace":
-        return metadata.getNamespace();
-      case "metadata.uid":
-        return metadata.getUid();
-      case "metadata.labels":
-        return formatMap(metadata.getLabels());
-      case "metadata.annotations":
-        return formatMap(metadata.getAnnotations());
-      case "spec.serviceAccountName":
-        return String.valueOf(pod.getSpec().getServiceAccountName());
-      case "spec.nodeName":
-        return String.valueOf(pod.getSpec().getNodeName());
-      default:
-        var keyed = java.util.regex.Pattern.compile("metadata\\.(labels|annotations)\\['(.+)'\\]").matcher(path);
-        if (keyed.matches()) {
-          Map<String, String> map = keyed.group(1).equals("labels") ? metadata.getLabels() : metadata.getAnnotations();
-          return map == null ? "" : map.getOrDefault(keyed.group(2), "");
-        }
-        throw new InvalidInputException("UnsupportedVolume", "downward API volume '" + volume + "' asks for field '"
-            + path + "', which is not known when the container group is created");
+    try {
+      return DownwardApi.fieldValue(pod, path);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("UnsupportedVolume", "downward API volume '" + volume + "' asks for field '"
+          + path + "', which is not known when the container group is created");
     }
   }
 
-  private static String formatMap(Map<String, String> map) {
-    if (map == null) {
-      return "";
-    }
-    return new TreeMap<>(map).entrySet().stream()
-        .map(e -> e.getKey() + "=\"" + e.getValue().replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"")
-        .collect(Collectors.joining("\n"));
-  }
-
-  /** Like the kubelet: the value divided by the divisor, rounded up; unset limits fall back to requests. */
+  /** Like the kubelet, rounded up; unset limits fall back to requests, then to ECI's default size. */
   private String resourceValue(String volume, V1ResourceFieldSelector selector) throws InvalidInputException {
     V1Container container = findContainer(selector.getContainerName()).orElseThrow(() ->
         new InvalidInputException("UnsupportedVolume", "downward API volume '" + volume + "' names container '"
             + selector.getContainerName() + "', which the pod does not have"));
-    String resource = selector.getResource();
-    String name = resource.substring(resource.indexOf('.') + 1);
-    Quantity quantity = null;
-    if (container.getResources() != null) {
-      if (resource.startsWith("limits.") && container.getResources().getLimits() != null) {
-        quantity = container.getResources().getLimits().get(name);
-      }
-      if (quantity == null && container.getResources().getRequests() != null) {
-        quantity = container.getResources().getRequests().get(name);
-      }
+    Map<String, Quantity> limitsWhenUnset = new HashMap<>(Map.of("cpu", Quantity.fromString("2"), "memory", Quantity.fromString("4Gi")));
+    if (container.getResources() != null && container.getResources().getRequests() != null) {
+      limitsWhenUnset.putAll(container.getResources().getRequests());
     }
-    BigDecimal value = quantity != null ? quantity.getNumber()
-        : name.equals("cpu") ? BigDecimal.valueOf(2) : name.equals("memory") ? BigDecimal.valueOf(4L << 30)
-        : BigDecimal.ZERO;
-    BigDecimal divisor = selector.getDivisor() == null ? BigDecimal.ONE : selector.getDivisor().getNumber();
-    return value.divide(divisor, 0, RoundingMode.CEILING).toPlainString();
+    try {
+      return DownwardApi.resourceValue(selector, container, limitsWhenUnset);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("UnsupportedVolume", "downward API volume '" + volume + "': " + e.getMessage());
+    }
   }
 
   private Optional<V1Container> findContainer(String name) {
-    List<V1Container> all = new ArrayList<>(pod.getSpec().getContainers());
-    if (pod.getSpec().getInitContainers() != null) {
-      all.addAll(pod.getSpec().getInitContainers());
-    }
+    List<V1Container> all = PodContainers.all(pod);
     if (name == null && all.size() == 1) {
       return Optional.of(all.get(0));
     }
-    return all.stream().filter(c -> c.getName().equals(name)).findFirst();
+    return PodContainers.named(pod, name);
   }
 }

@@ -18,11 +18,89 @@ class EciAnnotationsTest {
     return params.toMap();
   }
 
+  private static EciAnnotations.Placement placement(Map<String, String> annotations) throws InvalidInputException {
+    return EciAnnotations.apply(annotations, new EciParams());
+  }
+
   @ParameterizedTest(name = "{0}={1} -> {2}={3}")
   @CsvSource(delimiter = '|', value = {
-      "eci-use-specs|4-8Gi|InstanceType|4-8Gi",
-      "eci-use-specs|ecs.c6.large, ecs.g6.large|InstanceType|ecs.c6.large,ecs.g6.large",
-      "eci-instance-type|ecs.gn6i-c4g1.xlarge|InstanceType|ecs.gn6i-c4g1.xlarge",
+      "kubernetes.io/ingress-bandwidth|10M|IngressBandwidth|10000000",
+      "kubernetes.io/egress-bandwidth|1500k|EgressBandwidth|1500000",
+      "k8s.aliyun.com/eci-auto-imc|true|AutoMatchImageCache|true",
+      "k8s.aliyun.com/eci-imc-id|imc-abc123|ImageSnapshotId|imc-abc123",
+      "k8s.aliyun.com/eci-extra-ephemeral-storage|50Gi|EphemeralStorage|50",
+      "k8s.aliyun.com/eci-extra-ephemeral-storage|1500Mi|EphemeralStorage|2",
+      "k8s.aliyun.com/eci-max-pending-minute|10|MaxPendingMinute|10",
+      "k8s.aliyun.com/eci-gpu-driver-version|tesla=525.85.12|GpuDriverVersion|tesla=525.85.12",
+      "k8s.aliyun.com/eci-cpu-option-core|2|CpuOptionsCore|2",
+      "k8s.aliyun.com/eci-cpu-option-ht|1|CpuOptionsThreadsPerCore|1",
+      "k8s.aliyun.com/eci-core-pattern|/pod/data/dump/core|CorePattern|/pod/data/dump/core",
+      "k8s.aliyun.com/eci-host-sysctls|[{\"name\":\"kernel.msgmax\",\"value\":\"65536\"}]|HostSecurityContext.Sysctl.1.Name|kernel.msgmax",
+      "k8s.aliyun.com/acr-instance-ids|cri-abc,cri-def|AcrRegistryInfo.2.InstanceId|cri-def",
+      "k8s.aliyun.com/plain-http-registry|harbor.example.com, 192.168.1.2:5000|PlainHttpRegistry|harbor.example.com,192.168.1.2:5000",
+      "k8s.aliyun.com/insecure-registry|reg.example.com:80|InsecureRegistry|reg.example.com:80",
+      "k8s.aliyun.com/eci-schedule-strategy|vSwitchRandom|ScheduleStrategy|VSwitchRandom"})
+  void newerAnnotationsBecomeTheirParameters(String annotation, String value, String parameter, String expected)
+      throws Exception {
+    assertThat(apply(Map.of(annotation, value))).containsEntry(parameter, expected);
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(delimiter = '|', value = {
+      "k8s.aliyun.com/eci-security-group|sg-1,sg-2,sg-3,sg-4,sg-5,sg-6",
+      "k8s.aliyun.com/eci-extra-ephemeral-storage|lots",
+      "k8s.aliyun.com/eci-max-pending-minute|0",
+      "k8s.aliyun.com/eci-fail-strategy|fail-slow",
+      "k8s.aliyun.com/eci-custom-tags|a:1,b:2,c:3,d:4",
+      "k8s.aliyun.com/eci-custom-tags|aliyun-owner:1",
+      "k8s.aliyun.com/eci-custom-tags|vk4j.io/pod:x",
+      "k8s.aliyun.com/eci-gpu-type|H100",
+      "k8s.aliyun.com/eci-gpu-driver-version|latest",
+      "k8s.aliyun.com/eci-cpu-option-ht|3",
+      "k8s.aliyun.com/eci-core-pattern|relative/core",
+      "k8s.aliyun.com/eci-host-sysctls|[{\"name\":\"vm.swappiness\",\"value\":\"1\"}]",
+      "k8s.aliyun.com/eci-host-sysctls|not json",
+      "k8s.aliyun.com/acr-instance-ids|registry-1",
+      "k8s.aliyun.com/plain-http-registry|http://x",
+      "k8s.aliyun.com/eci-spot-duration|2",
+      "kubernetes.io/ingress-bandwidth|fast"})
+  void invalidNewerAnnotationsAreNamedWithTheirValue(String annotation, String value) {
+    assertThatThrownBy(() -> apply(Map.of(annotation, value)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining(annotation + "='" + value.trim() + "'");
+  }
+
+  @Test
+  void specsBecomeSizesToTryInOrder() throws Exception {
+    assertThat(placement(Map.of(EciAnnotations.USE_SPECS, "2-4Gi,ecs.c6.large, ecs.g6.large,4-8Gi")).specs())
+        .extracting(EciAnnotations.InstanceSpec::shape)
+        .containsExactly("2-4Gi", "ecs.c6.large,ecs.g6.large", "4-8Gi");
+    assertThat(placement(Map.of(EciAnnotations.INSTANCE_TYPE, "ecs.gn6i-c4g1.xlarge")).specs())
+        .extracting(EciAnnotations.InstanceSpec::shape).containsExactly("ecs.gn6i-c4g1.xlarge");
+  }
+
+  @Test
+  void upToFiveSecurityGroupsAndAckSpellings() throws Exception {
+    assertThat(placement(Map.of(EciAnnotations.SECURITY_GROUP, "sg-a, sg-b,sg-c,sg-d,sg-e")).securityGroups())
+        .contains("sg-a,sg-b,sg-c,sg-d,sg-e");
+    assertThat(apply(Map.of(EciAnnotations.SCHEDULE_STRATEGY, "vSwitchOrdered"))).containsEntry("ScheduleStrategy",
+        "VSwitchOrdered");
+  }
+
+  @Test
+  void failStrategyAndSpotDuration() throws Exception {
+    assertThat(placement(Map.of(EciAnnotations.FAIL_STRATEGY, "fail-fast")).failFast()).isTrue();
+    assertThat(placement(Map.of(EciAnnotations.FAIL_STRATEGY, "fail-back")).failFast()).isFalse();
+    assertThat(placement(Map.of(EciAnnotations.FAIL_ON_CREATE_ERROR, "true")).failFast()).isTrue();
+    assertThat(apply(Map.of(EciAnnotations.SPOT_STRATEGY, "SpotAsPriceGo", EciAnnotations.SPOT_DURATION, "0")))
+        .containsEntry("SpotDuration", "0");
+    assertThatThrownBy(() -> apply(Map.of(EciAnnotations.SPOT_DURATION, "0"))).hasMessageContaining("spot instances only");
+    assertThatThrownBy(() -> apply(Map.of(EciAnnotations.IMAGE_CACHE, "true", EciAnnotations.AUTO_IMC, "false")))
+        .hasMessageContaining("contradicts");
+  }
+
+  @ParameterizedTest(name = "{0}={1} -> {2}={3}")
+  @CsvSource(delimiter = '|', value = {
       "eci-schedule-strategy|VSwitchOrdered|ScheduleStrategy|VSwitchOrdered",
       "eci-spot-strategy|SpotAsPriceGo|SpotStrategy|SpotAsPriceGo",
       "eci-image-cache|false|AutoMatchImageCache|false",
@@ -80,8 +158,8 @@ class EciAnnotationsTest {
 
   @Test
   void useSpecsWinsOverInstanceType() throws Exception {
-    assertThat(apply(Map.of(EciAnnotations.USE_SPECS, "2-4Gi", EciAnnotations.INSTANCE_TYPE, "ecs.c6.large")))
-        .containsEntry("InstanceType", "2-4Gi");
+    assertThat(placement(Map.of(EciAnnotations.USE_SPECS, "2-4Gi", EciAnnotations.INSTANCE_TYPE, "ecs.c6.large")).specs())
+        .extracting(EciAnnotations.InstanceSpec::shape).containsExactly("2-4Gi");
   }
 
   @Test

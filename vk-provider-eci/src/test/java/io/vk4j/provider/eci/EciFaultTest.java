@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.vk4j.api.InvalidInputException;
 import io.vk4j.api.ProviderException;
 import io.vk4j.api.RetryableException;
 import io.vk4j.eci.emulator.ContainerGroupSnapshot;
@@ -93,34 +94,132 @@ class EciFaultTest {
   }
 
   @Test
-  void aNoStockAnswerMovesTheCreateToTheNextVSwitchsZone() throws Exception {
-    provider = fixture.provider("vk-failover");
+  void aNoStockAnswerMarksEveryVSwitchOfTheRequestAndThePodWaits() throws Exception {
+    fixture.env.put("ECI_NO_STOCK_BACKOFF_SECONDS", "3");
+    provider = fixture.provider("vk-nostock-once");
+    fixture.emulator.resetCallCounts();
     fixture.emulator.faults().errorNext("CreateContainerGroup", 1, 400, FaultInjector.NO_STOCK_CODE,
         "The resource is out of stock in the specified zone.");
-    V1Pod pod = EmulatorFixture.pod("shop", "web-failover");
-    provider.createPod(pod);
-
-    assertThat(groupsOf(pod)).singleElement().satisfies(g -> assertThat(g.vSwitchId()).isEqualTo("vsw-zoneb"));
-    assertThat(fixture.events.of("web-failover")).anySatisfy(e -> {
-      assertThat(e.reason()).isEqualTo("EciZoneUnavailable");
-      assertThat(e.message()).contains("vsw-zonea").contains("vsw-zoneb");
+    V1Pod pod = EmulatorFixture.pod("shop", "web-once");
+    // one request names both vSwitches: ECI looked through both zones, so both are out for this size
+    assertThatThrownBy(() -> provider.createPod(pod)).isInstanceOf(RetryableException.class)
+        .satisfies(e -> assertThat(((RetryableException) e).retryAfter()).isPresent());
+    assertThat(fixture.events.of("web-once")).anySatisfy(e -> {
+      assertThat(e.reason()).isEqualTo("EciNoStock");
+      assertThat(e.message()).contains("vsw-zonea, vsw-zoneb").contains(FaultInjector.NO_STOCK_CODE);
     });
+    // retried before its backoff, the pod costs no call
+    assertThatThrownBy(() -> provider.createPod(pod)).isInstanceOf(RetryableException.class);
+    assertThat(fixture.emulator.callCount("CreateContainerGroup")).isEqualTo(1);
+
+    createUntilAccepted(pod);
     await().atMost(TIMEOUT).until(() -> "Running".equals(fixture.phaseOf(pod)));
   }
 
   @Test
   void noStockAnywhereIsRetryableAndSucceedsOnceRestocked() throws Exception {
+    fixture.env.put("ECI_NO_STOCK_BACKOFF_SECONDS", "3");
     provider = fixture.provider("vk-nostock");
+    fixture.emulator.resetCallCounts();
     fixture.emulator.faults().noStock(EmulatorFixture.REGION + "-a").noStock(EmulatorFixture.REGION + "-b");
     V1Pod pod = EmulatorFixture.pod("shop", "web-nostock");
     assertThatThrownBy(() -> provider.createPod(pod)).isInstanceOf(RetryableException.class)
         .satisfies(e -> assertThat(((ProviderException) e).reason()).isEqualTo("EciNoStock"));
-    // one create per vSwitch: the zone failover tried each
-    assertThat(fixture.emulator.callCount("CreateContainerGroup")).isEqualTo(2);
+    assertThat(fixture.emulator.callCount("CreateContainerGroup")).isEqualTo(1);
 
     fixture.emulator.faults().restock(EmulatorFixture.REGION + "-b");
-    provider.createPod(pod);
+    createUntilAccepted(pod);
     assertThat(groupsOf(pod)).hasSize(1);
+  }
+
+  /**
+   * Like the runtime: each pod's create is retried, no sooner than the retry-after it was given. While no zone
+   * has stock the provider sends a handful of creates for all the pods together; once stock is back, every
+   * pod gets its group.
+   */
+  @Test
+  void aLongNoStockPeriodCostsAFewCallsNotAStorm() throws Exception {
+    fixture.env.put("ECI_NO_STOCK_BACKOFF_SECONDS", "2");
+    provider = fixture.provider("vk-nostock-long");
+    fixture.emulator.resetCallCounts();
+    fixture.emulator.faults().noStock(EmulatorFixture.REGION + "-a").noStock(EmulatorFixture.REGION + "-b");
+    List<V1Pod> pods = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      pods.add(EmulatorFixture.pod("shop", "web-long-" + i));
+    }
+    java.util.Map<String, java.time.Instant> next = new java.util.HashMap<>();
+    java.time.Instant stop = java.time.Instant.now().plusSeconds(6);
+    await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
+      for (V1Pod pod : pods) {
+        if (java.time.Instant.now().isBefore(next.getOrDefault(pod.getMetadata().getName(), java.time.Instant.MIN))) {
+          continue;
+        }
+        try {
+          provider.createPod(pod);
+        } catch (RetryableException e) {
+          next.put(pod.getMetadata().getName(), java.time.Instant.now().plus(e.retryAfter().orElse(Duration.ofMillis(200))));
+        }
+      }
+      return java.time.Instant.now().isAfter(stop);
+    });
+    // 6 s with zones remembered for 2 s, doubling: the first refusal and a probe or two
+    assertThat(fixture.emulator.callCount("CreateContainerGroup")).isBetween(1L, 4L);
+    assertThat(fixture.emulator.containerGroups()).isEmpty();
+
+    fixture.emulator.faults().clear();
+    for (V1Pod pod : pods) {
+      createUntilAccepted(pod);
+    }
+    assertThat(fixture.emulator.containerGroups()).hasSize(20);
+  }
+
+  @Test
+  void aGroupEciCouldNotScheduleIsReplacedOnceStockIsBack() throws Exception {
+    fixture.env.put("ECI_NO_STOCK_BACKOFF_SECONDS", "2");
+    provider = fixture.provider("vk-schedule-failed");
+    fixture.emulator.faults().noStock(EmulatorFixture.REGION + "-a", FaultInjector.NoStockMode.SCHEDULE_FAILS)
+        .noStock(EmulatorFixture.REGION + "-b", FaultInjector.NoStockMode.SCHEDULE_FAILS);
+    V1Pod pod = EmulatorFixture.pod("shop", "web-late");
+    V1Pod fast = EmulatorFixture.pod("shop", "web-fast");
+    fast.getMetadata().putAnnotationsItem(EciAnnotations.FAIL_STRATEGY, "fail-fast");
+    provider.createPod(pod);
+    provider.createPod(fast);
+    String first = groupsOf(pod).get(0).id();
+
+    // ECI accepted the group, then could not schedule it: fail-back (the default) keeps the pod Pending
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(fixture.events.of("web-late"))
+        .extracting(RecordingEvents.Event::reason).contains("NoStock", "EciScheduleFailed"));
+    assertThat(fixture.phaseOf(pod)).isEqualTo("Pending");
+    await().atMost(TIMEOUT).until(() -> "Failed".equals(fixture.phaseOf(fast)));
+
+    fixture.emulator.faults().clear();
+    await().atMost(TIMEOUT).until(() -> "Running".equals(fixture.phaseOf(pod)));
+    assertThat(groupsOf(pod)).extracting(ContainerGroupSnapshot::id).doesNotContain(first).hasSize(1);
+  }
+
+  @Test
+  void anEmptyListingFailsNoPodWhileTheKeyCannotCreate() throws Exception {
+    fixture.env.put("ECI_FULL_RESYNC_SECONDS", "1");
+    provider = fixture.provider("vk-empty");
+    V1Pod pod = EmulatorFixture.pod("shop", "web-empty");
+    provider.createPod(pod);
+    await().atMost(TIMEOUT).until(() -> "Running".equals(fixture.phaseOf(pod)));
+
+    // a key that lost its RAM permission: every listing is empty, no error
+    fixture.emulator.faults().ramPermission(false);
+    long rounds = provider.statusRounds();
+    await().atMost(TIMEOUT).until(() -> provider.statusRounds() > rounds + 2);
+    assertThat(fixture.phaseOf(pod)).isEqualTo("Running");
+    // and the node says so
+    assertThatThrownBy(() -> provider.ping()).isInstanceOf(RetryableException.class)
+        .hasMessageContaining(FaultInjector.RAM_DENIED_CODE);
+
+    // one empty answer among good ones changes nothing either
+    fixture.emulator.faults().ramPermission(true).emptyAnswerNext("DescribeContainerGroups", 3);
+    long later = provider.statusRounds();
+    await().atMost(TIMEOUT).until(() -> provider.statusRounds() > later + 2);
+    assertThat(fixture.phaseOf(pod)).isEqualTo("Running");
+    provider.ping();
   }
 
   @Test
@@ -159,13 +258,31 @@ class EciFaultTest {
   }
 
   @Test
-  void aWrongSecretIsReportedAsACredentialsProblem() throws Exception {
+  void aWrongSecretStopsTheStartUpWithAClearError() {
     fixture.env.put("ECI_SECRET_KEY", "not-the-secret");
-    provider = fixture.provider("vk-badkey");
-    assertThatThrownBy(() -> provider.createPod(EmulatorFixture.pod("shop", "web-badkey")))
-        .isInstanceOf(RetryableException.class)
-        .hasMessageContaining("SignatureDoesNotMatch")
-        .satisfies(e -> assertThat(((ProviderException) e).reason()).isEqualTo("EciUnauthorized"));
+    assertThatThrownBy(() -> fixture.provider("vk-badkey"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("SignatureDoesNotMatch").hasMessageContaining("ECI_RAM_ROLE")
+        .satisfies(e -> assertThat(((ProviderException) e).reason()).isEqualTo("EciAccessDenied"));
     assertThat(fixture.emulator.containerGroups()).isEmpty();
+  }
+
+  @Test
+  void aKeyWithoutRamPermissionStopsTheStartUp() {
+    fixture.emulator.faults().ramPermission(false);
+    assertThatThrownBy(() -> fixture.provider("vk-noram")).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining(FaultInjector.RAM_DENIED_CODE);
+  }
+
+  @Test
+  void theNodeIsNotReadyWhileEciDoesNotAnswer() throws Exception {
+    fixture.env.put("ECI_UNREACHABLE_SECONDS", "1");
+    provider = fixture.provider("vk-unreachable");
+    provider.ping();
+    fixture.emulator.stop();
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThatThrownBy(() -> provider.ping())
+        .isInstanceOf(RetryableException.class).hasMessageContaining("has not answered"));
+    fixture.emulator.start();
+    await().atMost(TIMEOUT).ignoreExceptions().untilAsserted(() -> provider.ping());
   }
 }

@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -129,7 +130,7 @@ class EciProviderEmulatorTest {
   void aJobSucceedsAndItsStatusOutlivesTheGroup() throws Exception {
     fixture.close();
     fixture = new EmulatorFixture(EciEmulator.builder().region(EmulatorFixture.REGION)
-        .groupTransitionDelay(Duration.ofMillis(200)).terminalRetention(Duration.ofSeconds(2)));
+        .groupTransitionDelay(Duration.ofMillis(200)).terminalRetention(Duration.ofSeconds(2)).retainedTerminalGroups(0));
     fixture.env.put("ECI_FULL_RESYNC_SECONDS", "1");
     provider = fixture.provider("vk-job");
     V1Pod pod = TestPods.load("job-pod");
@@ -231,6 +232,65 @@ class EciProviderEmulatorTest {
     assertThat(fixture.latest(pod).getStatus().getReason()).isEqualTo("ContainerGroupNotFound");
   }
 
+  /** What the strict emulator accepts from the provider, seen from inside the group: modes, host name, sysctls. */
+  @Test
+  void theServiceSeesTheDocumentedEncodings() throws Exception {
+    provider = fixture.provider("vk-encodings");
+    V1Pod pod = EmulatorFixture.pod("shop", "web-" + "n".repeat(130));
+    pod.getSpec().securityContext(new io.kubernetes.client.openapi.models.V1PodSecurityContext()
+        .addSysctlsItem(new io.kubernetes.client.openapi.models.V1Sysctl().name("net.core.somaxconn").value("1024")));
+    provider.createPod(pod);
+    await().atMost(TIMEOUT).until(() -> "Running".equals(fixture.phaseOf(pod)));
+    ContainerRef web = ContainerRef.of("shop", pod.getMetadata().getName(), "web");
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    provider.runInContainer(web, List.of("stat", "-c", "%a", "/var/run/secrets/kubernetes.io/serviceaccount/token"),
+        io(out, false));
+    // Kubernetes' defaultMode 420 is 0644: sent as the API documents it, the file gets rw-r--r--
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("644\n");
+    out.reset();
+    provider.runInContainer(web, List.of("hostname"), io(out, false));
+    assertThat(out.toString(StandardCharsets.UTF_8).trim()).hasSize(63).startsWith("web-nnn");
+    assertThat(groupOf(pod).parameters()).containsEntry("HostSecurityContext.Sysctl.1.Name", "net.core.somaxconn");
+    // the long pod name is whole in the tags, found back by the provider
+    assertThat(provider.getPod("shop", pod.getMetadata().getName())).isPresent();
+  }
+
+  @Test
+  void logsAreAskedWithinEcisBoundsAndSayWhenTheyAreCut() throws Exception {
+    provider = fixture.provider("vk-logs");
+    V1Pod pod = EmulatorFixture.pod("shop", "web-logs");
+    pod.getSpec().getContainers().get(0).addEnvItem(new V1EnvVar().name("EMULATOR_LOG_LINES").value("2100"));
+    provider.createPod(pod);
+    await().atMost(TIMEOUT).until(() -> "Running".equals(fixture.phaseOf(pod)));
+    ContainerRef web = ContainerRef.of("shop", "web-logs", "web");
+    // without a tail ECI would answer 500 lines: the provider asks for its maximum and says what is missing
+    try (InputStream log = provider.containerLogs(web, ContainerLogOptions.defaults())) {
+      List<String> lines = new String(log.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+      assertThat(lines).hasSize(2001).endsWith("[vk4j: ECI returns at most the last 2000 lines of a log; earlier lines"
+          + " are not shown]");
+    }
+    try (InputStream log = provider.containerLogs(web, ContainerLogOptions.builder().tailLines(10)
+        .sinceTime(java.time.Instant.now().minusSeconds(60).plusNanos(123_000_000)).build())) {
+      assertThat(new String(log.readAllBytes(), StandardCharsets.UTF_8).lines().count()).isEqualTo(10);
+    }
+    // ExecContainerCommand's bounds are checked before the call
+    assertThatThrownBy(() -> provider.runInContainer(web, java.util.Collections.nCopies(21, "x"),
+        io(new ByteArrayOutputStream(), false))).isInstanceOf(InvalidInputException.class).hasMessageContaining("at most 20");
+  }
+
+  @Test
+  void aForceDeletedPodsGroupIsGoneAtOnce() throws Exception {
+    provider = fixture.provider("vk-force");
+    V1Pod pod = EmulatorFixture.pod("shop", "web-force");
+    provider.createPod(pod);
+    await().atMost(TIMEOUT).until(() -> "Running".equals(fixture.phaseOf(pod)));
+    String id = groupOf(pod).id();
+    pod.getMetadata().deletionGracePeriodSeconds(0L);
+    provider.deletePod(pod);
+    assertThat(fixture.emulator.containerGroup(id)).isEmpty();
+  }
+
   @Test
   void logsExecAndStats() throws Exception {
     provider = fixture.provider("vk-ops");
@@ -255,8 +315,16 @@ class EciProviderEmulatorTest {
     int exit = provider.runInContainer(web, List.of("echo", "hi", "there"), io(out, false));
     assertThat(exit).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("hi there");
-    assertThatThrownBy(() -> provider.runInContainer(web, List.of("sh"), io(out, true)))
-        .isInstanceOf(InvalidInputException.class);
+    // kubectl exec -i: ECI's WebSocket session, with the command's exit code
+    out.reset();
+    assertThat(provider.runInContainer(web, List.of("sh"), io(new java.io.ByteArrayInputStream(
+        "echo hi\nexit 3\n".getBytes(StandardCharsets.UTF_8)), out, false, null))).isEqualTo(3);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("hi\n");
+    // kubectl exec -it: a terminal of the client's size
+    out.reset();
+    assertThat(provider.runInContainer(web, List.of("/bin/sh"), io(new java.io.ByteArrayInputStream(
+        "stty size\rexit\r".getBytes(StandardCharsets.UTF_8)), out, true, TerminalSize.of(100, 30)))).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("30 100");
     assertThatThrownBy(() -> provider.runInContainer(ContainerRef.of("shop", "web-ops", "nope"), List.of("ls"),
         io(out, false))).isInstanceOf(io.vk4j.api.NotFoundException.class);
 
@@ -270,7 +338,10 @@ class EciProviderEmulatorTest {
   @Test
   void anImageChangeUpdatesTheGroup() throws Exception {
     provider = fixture.provider("vk-upd");
+    fixture.resources.secret("shop", "acr", java.util.Map.of(".dockerconfigjson",
+        "{\"auths\":{\"registry-vpc.cn-hangzhou.aliyuncs.com\":{\"username\":\"u\",\"password\":\"p\"}}}"));
     V1Pod pod = EmulatorFixture.pod("shop", "web-upd");
+    pod.getSpec().addImagePullSecretsItem(new io.kubernetes.client.openapi.models.V1LocalObjectReference().name("acr"));
     provider.createPod(pod);
     await().atMost(TIMEOUT).until(() -> "Running".equals(fixture.phaseOf(pod)));
 
@@ -280,9 +351,14 @@ class EciProviderEmulatorTest {
     assertThat(fixture.emulator.callCount("UpdateContainerGroup")).isZero();
 
     V1Pod newImage = TestPods.load("deployment-pod");
+    newImage.getSpec().imagePullSecrets(pod.getSpec().getImagePullSecrets());
     newImage.metadata(pod.getMetadata()).getSpec().getContainers().get(0).image("registry-vpc.cn-hangzhou.aliyuncs.com/shop/web:1.5.0");
     provider.updatePod(newImage);
     await().atMost(TIMEOUT).until(() -> groupOf(pod).containers().get(0).image().endsWith(":1.5.0"));
+    // an incremental update: the volumes stay, the new image from the private registry is pulled and runs
+    await().atMost(TIMEOUT).until(() -> "Running".equals(groupOf(pod).status())
+        && groupOf(pod).containers().get(0).state().equals("Running"));
+    assertThat(groupOf(pod).parameters()).containsKey("Volume.1.Name");
   }
 
   @Test
@@ -298,10 +374,14 @@ class EciProviderEmulatorTest {
   }
 
   private static AttachIO io(OutputStream out, boolean tty) {
+    return io(null, out, tty, null);
+  }
+
+  private static AttachIO io(InputStream in, OutputStream out, boolean tty, TerminalSize size) {
     return new AttachIO() {
       @Override
       public Optional<InputStream> stdin() {
-        return Optional.empty();
+        return Optional.ofNullable(in);
       }
 
       @Override
@@ -320,8 +400,10 @@ class EciProviderEmulatorTest {
       }
 
       @Override
-      public Optional<TerminalSize> nextResize() {
-        return Optional.empty();
+      public void onResize(Consumer<TerminalSize> listener) {
+        if (size != null) {
+          listener.accept(size);
+        }
       }
     };
   }

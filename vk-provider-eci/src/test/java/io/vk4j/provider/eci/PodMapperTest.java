@@ -10,6 +10,7 @@ import io.vk4j.api.RetryableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,11 @@ class PodMapperTest {
 
   private Map<String, String> map(String pod) throws ProviderException {
     return map(TestPods.load(pod), TestPods.settings().build()).params();
+  }
+
+  /** The first request for a corpus pod: the parameters with its size. */
+  private Map<String, String> sized(String pod) throws ProviderException {
+    return map(TestPods.load(pod), TestPods.settings().build()).request(0, List.of("vsw-zonea"), 0);
   }
 
   private PodMapper.MappedPod map(V1Pod pod, EciSettings settings) throws ProviderException {
@@ -42,6 +48,8 @@ class PodMapperTest {
     Map<String, String> p = map("deployment-pod");
 
     assertThat(p).containsEntry("ContainerGroupName", "shop-web-7fc9f746b6-r4xgx")
+        // a kubelet's host name: the pod name
+        .containsEntry("HostName", "web-7fc9f746b6-r4xgx")
         .containsEntry("RestartPolicy", "Always")
         .containsEntry("TerminationGracePeriodSeconds", "30")
         .containsEntry("SecurityGroupId", "sg-default")
@@ -51,9 +59,7 @@ class PodMapperTest {
         // limits win over requests: 1 core, 1 GiB
         .containsEntry("Container.1.Cpu", "1")
         .containsEntry("Container.1.Memory", "1")
-        // the smallest ECI spec holding 1 core and 1 GiB
-        .containsEntry("Cpu", "1")
-        .containsEntry("Memory", "2")
+        .containsEntry("Container.1.TerminationMessagePath", "/dev/termination-log")
         .containsEntry("Container.1.Port.1.Port", "8080")
         .containsEntry("Container.1.Port.1.Protocol", "TCP")
         // named port resolved
@@ -63,6 +69,11 @@ class PodMapperTest {
         .containsEntry("Container.1.LivenessProbe.TcpSocket.Port", "8080")
         .containsEntry("Container.1.LivenessProbe.PeriodSeconds", "20");
     // deferred env: ECI fills in the pod IP itself; a host IP is the pod IP on ECI
+    // Kubernetes' File policy is ECI's default: not sent (ECI documents only an MNS variant)
+    assertThat(p).doesNotContainKey("Container.1.TerminationMessagePolicy");
+    // the size goes with each attempt: the smallest ECI spec holding 1 core and 1 GiB
+    assertThat(map(TestPods.load("deployment-pod"), TestPods.settings().build()).request(0, List.of("vsw-zonea"), 0))
+        .containsEntry("Cpu", "1").containsEntry("Memory", "2");
     assertThat(p).containsEntry("Container.1.EnvironmentVar.1.Key", "POD_IP")
         .containsEntry("Container.1.EnvironmentVar.1.FieldRef.FieldPath", "status.podIP")
         .containsEntry("Container.1.EnvironmentVar.2.FieldRef.FieldPath", "status.podIP")
@@ -75,7 +86,8 @@ class PodMapperTest {
 
     String volume = prefixOf(p, "Volume", "kube-api-access-8x2lq");
     assertThat(p).containsEntry(volume + "Type", "ConfigFileVolume")
-        .containsEntry(volume + "ConfigFileVolume.DefaultMode", "420")
+        // Kubernetes' 420 is decimal: ECI documents the octal digits
+        .containsEntry(volume + "ConfigFileVolume.DefaultMode", "0644")
         .containsEntry(volume + "ConfigFileVolume.ConfigFileToPath.1.Path", "token")
         .containsEntry(volume + "ConfigFileVolume.ConfigFileToPath.2.Path", "ca.crt")
         .containsEntry(volume + "ConfigFileVolume.ConfigFileToPath.3.Path", "namespace");
@@ -89,14 +101,19 @@ class PodMapperTest {
   }
 
   @Test
-  void eachAttemptNamesTheRemainingVSwitchesAndItsOwnClientToken() throws Exception {
+  void eachRequestNamesItsVSwitchesAndHasItsOwnClientToken() throws Exception {
     PodMapper.MappedPod mapped = map(TestPods.load("deployment-pod"), TestPods.settings().build());
+    List<String> all = List.of("vsw-zonea", "vsw-zoneb");
 
-    assertThat(mapped.forAttempt(0)).containsEntry("VSwitchId", "vsw-zonea,vsw-zoneb")
+    assertThat(mapped.request(0, all, 0)).containsEntry("VSwitchId", "vsw-zonea,vsw-zoneb")
         .containsEntry("ClientToken", "vk4j-2d3c5b1e-7a41-4c1e-9a8e-5f2b7c9d0e11");
-    assertThat(mapped.forAttempt(1)).containsEntry("VSwitchId", "vsw-zoneb")
-        .containsEntry("ClientToken", "vk4j-2d3c5b1e-7a41-4c1e-9a8e-5f2b7c9d0e11-1");
-    assertThat(mapped.forAttempt(0).get("ClientToken")).hasSizeLessThanOrEqualTo(64);
+    assertThat(mapped.request(0, List.of("vsw-zoneb"), 0)).containsEntry("VSwitchId", "vsw-zoneb");
+    // a retried request keeps its token, any other request gets another: a replacement group too
+    assertThat(mapped.request(0, List.of("vsw-zoneb"), 0).get("ClientToken"))
+        .isEqualTo(mapped.request(0, List.of("vsw-zoneb"), 0).get("ClientToken"))
+        .isNotEqualTo(mapped.request(0, all, 0).get("ClientToken"))
+        .isNotEqualTo(mapped.request(0, List.of("vsw-zoneb"), 1).get("ClientToken"))
+        .hasSizeLessThanOrEqualTo(64);
   }
 
   @Test
@@ -118,9 +135,8 @@ class PodMapperTest {
         .containsEntry("Container.1.WorkingDir", "/work")
         .containsEntry("Container.1.Cpu", "2")
         // 4G = 4e9 bytes = 3.7252902984619140625 GiB, rounded up to 0.001
-        .containsEntry("Container.1.Memory", "3.726")
-        .containsEntry("Cpu", "2")
-        .containsEntry("Memory", "4");
+        .containsEntry("Container.1.Memory", "3.726");
+    assertThat(sized("job-pod")).containsEntry("Cpu", "2").containsEntry("Memory", "4");
   }
 
   @Test
@@ -138,10 +154,9 @@ class PodMapperTest {
         .containsEntry("Container.1.Memory", "0.25")
         .containsEntry("Container.1.VolumeMount.1.SubPath", "site")
         .containsEntry("Container.2.Name", "sidecar")
-        .containsEntry("Container.2.Memory", "0.125")
-        // the migrate init container (4 cores, 8 GiB) needs more than app + sidecar
-        .containsEntry("Cpu", "4")
-        .containsEntry("Memory", "8");
+        .containsEntry("Container.2.Memory", "0.125");
+    // the migrate init container (4 cores, 8 GiB) needs more than app + sidecar
+    assertThat(sized("init-containers-pod")).containsEntry("Cpu", "4").containsEntry("Memory", "8");
     String data = prefixOf(p, "Volume", "data");
     assertThat(p).containsEntry(data + "Type", "EmptyDirVolume");
   }
@@ -160,8 +175,9 @@ class PodMapperTest {
         .containsEntry("Container.1.LifecyclePostStartHandlerExec.3", "echo started > /tmp/started")
         .containsEntry("Container.1.LifecyclePreStopHandlerHttpGetPath", "/shutdown")
         .containsEntry("Container.1.LifecyclePreStopHandlerHttpGetPort", "6379")
+        // CAP_NET_ADMIN as ECI spells it
         .containsEntry("Container.1.SecurityContext.Capability.Add.1", "NET_ADMIN")
-        .containsEntry("Container.1.SecurityContext.Capability.Add.2", "SYS_PTRACE")
+        .doesNotContainKey("Container.1.SecurityContext.Capability.Add.2")
         .containsEntry("Container.1.SecurityContext.ReadOnlyRootFilesystem", "true")
         .containsEntry("Container.1.SecurityContext.RunAsUser", "999")
         .containsEntry("DnsPolicy", "None")
@@ -172,10 +188,14 @@ class PodMapperTest {
         .containsEntry("HostAliase.1.Ip", "10.0.0.10")
         .containsEntry("HostAliase.1.Hostname.1", "db.internal")
         .containsEntry("HostAliase.1.Hostname.2", "db")
-        .containsEntry("SecurityContext.Sysctl.1.Name", "net.core.somaxconn")
-        .containsEntry("SecurityContext.Sysctl.1.Value", "1024");
+        // the two safe sysctls on the group, the others on the host side
+        .containsEntry("SecurityContext.Sysctl.1.Name", "net.ipv4.ping_group_range")
+        .doesNotContainKey("SecurityContext.Sysctl.2.Name")
+        .containsEntry("HostSecurityContext.Sysctl.1.Name", "net.core.somaxconn")
+        .containsEntry("HostSecurityContext.Sysctl.1.Value", "1024");
     // nothing sized: ECI's default spec
-    assertThat(p).doesNotContainKeys("Cpu", "Memory");
+    assertThat(map(TestPods.load("probes-pod"), TestPods.settings().build()).request(0, List.of("vsw-zonea"), 0))
+        .doesNotContainKeys("Cpu", "Memory", "InstanceType");
   }
 
   @Test
@@ -215,17 +235,17 @@ class PodMapperTest {
 
     String config = prefixOf(p, "Volume", "config");
     assertThat(p).containsEntry(config + "Type", "ConfigFileVolume")
-        .containsEntry(config + "ConfigFileVolume.DefaultMode", "420")
+        .containsEntry(config + "ConfigFileVolume.DefaultMode", "0644")
         .containsEntry(config + "ConfigFileVolume.ConfigFileToPath.1.Path", "app.yaml")
         .containsEntry(config + "ConfigFileVolume.ConfigFileToPath.2.Path", "static/logo.png")
-        .containsEntry(config + "ConfigFileVolume.ConfigFileToPath.2.Mode", "256")
+        .containsEntry(config + "ConfigFileVolume.ConfigFileToPath.2.Mode", "0400")
         .doesNotContainKey(config + "ConfigFileVolume.ConfigFileToPath.3.Path");
     assertThat(content(p, config + "ConfigFileVolume.ConfigFileToPath.1.Content")).isEqualTo("port: 8080\n");
     assertThat(Base64.getDecoder().decode(p.get(config + "ConfigFileVolume.ConfigFileToPath.2.Content")))
         .containsExactly((byte) 0x89, 'P', 'N', 'G');
 
     String tls = prefixOf(p, "Volume", "tls");
-    assertThat(p).containsEntry(tls + "ConfigFileVolume.DefaultMode", "256")
+    assertThat(p).containsEntry(tls + "ConfigFileVolume.DefaultMode", "0400")
         .containsEntry(tls + "ConfigFileVolume.ConfigFileToPath.1.Path", "tls.crt")
         .containsEntry(tls + "ConfigFileVolume.ConfigFileToPath.2.Path", "tls.key");
     assertThat(content(p, tls + "ConfigFileVolume.ConfigFileToPath.2.Content")).isEqualTo("KEY");
@@ -297,8 +317,7 @@ class PodMapperTest {
     PodMapper.MappedPod mapped = map(TestPods.load("annotations-pod"), TestPods.settings().build());
     Map<String, String> p = mapped.params();
 
-    assertThat(p).containsEntry("InstanceType", "2-4Gi,ecs.c6.large")
-        .containsEntry("SecurityGroupId", "sg-annotated")
+    assertThat(p).containsEntry("SecurityGroupId", "sg-annotated")
         .containsEntry("ScheduleStrategy", "VSwitchRandom")
         .containsEntry("SpotStrategy", "SpotWithPriceLimit")
         .containsEntry("SpotPriceLimit", "0.25")
@@ -309,10 +328,14 @@ class PodMapperTest {
         .containsEntry("RamRoleName", "oss-reader")
         .containsEntry("ResourceGroupId", "rg-acfmzw2jz2zab3y")
         .containsEntry("NtpServer.1", "100.100.5.1")
-        .containsEntry("NtpServer.2", "ntp.aliyun.com")
-        // the group size is left to the named specs
+        .containsEntry("NtpServer.2", "ntp.aliyun.com");
+    // the specs in order: a vCPU-memory pair as Cpu/Memory, an ECS type as InstanceType (which takes only those)
+    List<String> vSwitches = List.of("vsw-annotated1", "vsw-annotated2");
+    assertThat(mapped.vSwitches()).isEqualTo(vSwitches);
+    assertThat(mapped.request(0, vSwitches, 0)).containsEntry("Cpu", "2").containsEntry("Memory", "4")
+        .doesNotContainKey("InstanceType").containsEntry("VSwitchId", "vsw-annotated1,vsw-annotated2");
+    assertThat(mapped.request(1, vSwitches, 0)).containsEntry("InstanceType", "ecs.c6.large")
         .doesNotContainKeys("Cpu", "Memory");
-    assertThat(mapped.forAttempt(0)).containsEntry("VSwitchId", "vsw-annotated1,vsw-annotated2");
   }
 
   @Test
@@ -348,7 +371,8 @@ class PodMapperTest {
     pod.getSpec().getContainers().get(0).securityContext(
         new io.kubernetes.client.openapi.models.V1SecurityContext().privileged(true));
     assertThatThrownBy(() -> map(pod, TestPods.settings().build()))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("'pi' is privileged");
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("'pi' is privileged")
+        .satisfies(e -> assertThat(((InvalidInputException) e).reason()).isEqualTo("UnsupportedPodFeature"));
   }
 
   @Test
@@ -359,10 +383,19 @@ class PodMapperTest {
     Map<String, String> deployment = map(TestPods.load("deployment-pod"), settings).params();
     assertThat(deployment).containsEntry("Container.2.Name", KubeProxySidecar.CONTAINER)
         .containsEntry("Container.2.Image", "example/kube-proxy:v1")
+        // nftables needs NET_ADMIN only, which ECI gives every account
         .containsEntry("Container.2.SecurityContext.Capability.Add.1", "NET_ADMIN")
+        .doesNotContainKey("Container.2.SecurityContext.Capability.Add.2")
+        .containsEntry("Container.2.Arg.2", "--proxy-mode=nftables")
         .containsEntry("Container.2.VolumeMount.1.Name", KubeProxySidecar.VOLUME);
     String volume = prefixOf(deployment, "Volume", KubeProxySidecar.VOLUME);
     assertThat(content(deployment, volume + "ConfigFileVolume.ConfigFileToPath.1.Content")).startsWith("apiVersion: v1");
+    assertThat(deployment).containsEntry(volume + "ConfigFileVolume.DefaultMode", "0400");
+    // the iptables mode (for allow-listed accounts) needs NET_RAW as well
+    Map<String, String> iptables = map(TestPods.load("deployment-pod"), TestPods.settings().kubeProxy(true)
+        .kubeProxyMode("iptables").netRawAllowed(true).build()).params();
+    assertThat(iptables).containsEntry("Container.2.SecurityContext.Capability.Add.2", "NET_RAW")
+        .containsEntry("Container.2.Arg.2", "--proxy-mode=iptables");
 
     Map<String, String> job = map(TestPods.load("job-pod"), settings).params();
     assertThat(job).doesNotContainValue(KubeProxySidecar.CONTAINER);

@@ -35,7 +35,8 @@ class ResilientTransportTest {
     return response;
   };
 
-  private final ResilientTransport transport = new ResilientTransport(scripted, 1000, circuit, counter, 4,
+  private final EciHealth health = new EciHealth(clock, Duration.ofSeconds(20));
+  private final ResilientTransport transport = new ResilientTransport(scripted, 1000, circuit, counter, health, 4,
       Duration.ofMillis(200), Duration.ofSeconds(5), pauses::add);
 
   private static EciApiException error(int status, String code) {
@@ -130,5 +131,35 @@ class ResilientTransportTest {
     assertThat(error(400, "RecommendEmpty.InstanceTypeNoStock").isZoneUnavailable()).isTrue();
     assertThat(error(403, "Zone.NotOnSale").isZoneUnavailable()).isTrue();
     assertThat(error(400, "InvalidParameter").isZoneUnavailable()).isFalse();
+  }
+
+  @Test
+  void healthFollowsWhetherEciAnswers() throws Exception {
+    assertThat(health.problem()).isEmpty();
+    script.add(error(400, "SignatureDoesNotMatch"));
+    assertThatThrownBy(() -> transport.call("DescribeContainerGroups", Map.of(),
+        Duration.ofSeconds(1))).isInstanceOf(EciApiException.class);
+    // refused credentials: at once
+    assertThat(health.problem()).get().asString().contains("SignatureDoesNotMatch");
+    // a listing proves nothing: a key without RAM permission lists, emptily
+    transport.call("DescribeContainerGroups", Map.of(), Duration.ofSeconds(1));
+    assertThat(health.problem()).isPresent();
+    transport.call("DescribeContainerLog", Map.of(), Duration.ofSeconds(1));
+    assertThat(health.problem()).isEmpty();
+
+    for (int i = 0; i < 4; i++) {
+      script.add(error(503, "ServiceUnavailable"));
+    }
+    assertThatThrownBy(() -> transport.call("DescribeContainerGroups", Map.of(),
+        Duration.ofSeconds(1))).isInstanceOf(EciApiException.class);
+    // no answer: only after the grace, a blip is no reason for NotReady
+    assertThat(health.problem()).isEmpty();
+    clock.advance(Duration.ofSeconds(21));
+    assertThat(health.problem()).get().asString().contains("ServiceUnavailable");
+    // an answer about the request (not the credentials) means ECI is there
+    script.add(error(400, "InvalidParameter"));
+    assertThatThrownBy(() -> transport.call("CreateContainerGroup", Map.of(),
+        Duration.ofSeconds(1))).isInstanceOf(EciApiException.class);
+    assertThat(health.problem()).isEmpty();
   }
 }

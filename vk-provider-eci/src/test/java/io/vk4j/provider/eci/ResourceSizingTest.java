@@ -27,7 +27,7 @@ class ResourceSizingTest {
 
   @ParameterizedTest(name = "{0} cores {1} GiB -> {2}-{3}")
   @CsvSource({"0.1, 0.1, 0.25, 0.5", "0.25, 0.75, 0.25, 1", "0.5, 1.5, 0.5, 2", "1, 1, 1, 2", "1, 5, 1, 8",
-      "1, 9, 2, 16", "3, 1, 4, 4", "2, 0, 2, 2", "0, 20, 4, 32", "48, 90, 52, 96", "64, 512, 64, 512"})
+      "1, 9, 2, 16", "3, 1, 4, 2", "2, 0, 2, 1", "6, 3, 8, 4", "0, 20, 4, 32", "48, 90, 52, 96", "64, 512, 64, 512"})
   void smallestSpecThatHoldsBoth(String cores, String gib, String specCores, String specGib) throws Exception {
     ResourceSizing.Size size = ResourceSizing.fit(new ResourceSizing.Size(new BigDecimal(cores), new BigDecimal(gib)));
     assertThat(size.cores()).isEqualByComparingTo(specCores);

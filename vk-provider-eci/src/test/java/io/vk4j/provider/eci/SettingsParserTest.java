@@ -41,6 +41,23 @@ class SettingsParserTest {
   }
 
   @Test
+  void kubeProxyRunsInNftablesModeUnlessTheAccountMayAddNetRaw() throws Exception {
+    EciSettings defaults = SettingsParser.parse("vk", valid(), Optional.empty());
+    assertThat(defaults.kubeProxyMode()).isEqualTo("nftables");
+    assertThat(defaults.netRawAllowed()).isFalse();
+
+    Map<String, String> iptables = valid();
+    iptables.put("ECI_KUBE_PROXY_MODE", "iptables");
+    assertThatThrownBy(() -> SettingsParser.parse("vk", iptables, Optional.empty()))
+        .hasMessageContaining("ECI_KUBE_PROXY_MODE=iptables needs NET_RAW").hasMessageContaining("ECI_NET_RAW_ALLOWED");
+    iptables.put("ECI_NET_RAW_ALLOWED", "true");
+    assertThat(SettingsParser.parse("vk", iptables, Optional.empty()).kubeProxyMode()).isEqualTo("iptables");
+    iptables.put("ECI_KUBE_PROXY_MODE", "ipvs");
+    assertThatThrownBy(() -> SettingsParser.parse("vk", iptables, Optional.empty()))
+        .hasMessageContaining("must be nftables or iptables");
+  }
+
+  @Test
   void overridesEndpointProtocolQuotasAndPolling() throws Exception {
     Map<String, String> env = valid();
     env.put("ECI_ENDPOINT", "127.0.0.1:8080");

@@ -18,6 +18,8 @@ final class ContainerLog {
   private final ArrayDeque<Line> lines = new ArrayDeque<>(4);
   private long written;
   private boolean ended;
+  /** Run once at the next line, end or wake-up: followers that wait without a thread. */
+  private List<Runnable> waiting = new ArrayList<>();
 
   ContainerLog(int capacity) {
     this.capacity = capacity;
@@ -32,12 +34,14 @@ final class ContainerLog {
     }
     lines.addLast(new Line(written++, time, text));
     notifyAll();
+    wakeWaiting();
   }
 
   /** The instance has stopped: no more lines, and followers reach the end of their stream. */
   synchronized void end() {
     ended = true;
     notifyAll();
+    wakeWaiting();
   }
 
   synchronized List<Line> lines() {
@@ -70,5 +74,39 @@ final class ContainerLog {
   /** Wakes the followers up, for example because one of them was closed. */
   synchronized void wakeFollowers() {
     notifyAll();
+    wakeWaiting();
+  }
+
+  /** How many lines this instance has written. */
+  synchronized long written() {
+    return written;
+  }
+
+  /** Whether the line {@code sequence} has been written, or none ever will be. */
+  synchronized boolean reached(long sequence) {
+    return sequence < written || ended;
+  }
+
+  /**
+   * Runs {@code listener} once, when the line {@code sequence} is written, the log ends or the
+   * followers are woken; at once if that is so already. The listener must not block.
+   */
+  void whenReached(long sequence, Runnable listener) {
+    synchronized (this) {
+      if (!reached(sequence)) {
+        waiting.add(listener);
+        return;
+      }
+    }
+    listener.run();
+  }
+
+  /** Under the lock; the listeners run on the thread that changed the log, which only hands work on. */
+  private void wakeWaiting() {
+    if (!waiting.isEmpty()) {
+      List<Runnable> ready = waiting;
+      waiting = new ArrayList<>();
+      ready.forEach(Runnable::run);
+    }
   }
 }

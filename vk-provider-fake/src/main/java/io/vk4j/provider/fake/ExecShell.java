@@ -3,6 +3,7 @@ package io.vk4j.provider.fake;
 import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.vk4j.api.AttachIO;
 import io.vk4j.api.ProviderException;
+import io.vk4j.api.TerminalSize;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,19 +21,25 @@ import java.util.concurrent.TimeUnit;
 /**
  * The few commands a fake container understands, enough for demos and tests of exec: {@code echo},
  * {@code env}, {@code printenv}, {@code hostname}, {@code cat} (stdin or a few files), {@code pwd},
- * {@code true}, {@code false}, {@code sleep N}, {@code exit N}, {@code sh -c "..."} with commands
- * separated by {@code ;}, and a bare {@code sh} that runs the lines of stdin. Anything else exits
- * with 127, as a shell does.
+ * {@code true}, {@code false}, {@code sleep N}, {@code exit N}, {@code stty size} (the terminal's
+ * rows and columns, following the client's resizes), {@code sh -c "..."} with commands separated
+ * by {@code ;}, and a bare {@code sh} that runs the lines of stdin. Anything else exits with 127,
+ * as a shell does.
  */
 final class ExecShell {
   private final PodSimulation.ContainerView container;
+  private final boolean tty;
+  private volatile TerminalSize size;
 
-  ExecShell(PodSimulation.ContainerView container) {
+  ExecShell(PodSimulation.ContainerView container, boolean tty) {
     this.container = container;
+    this.tty = tty;
   }
 
   int run(List<String> command, AttachIO io) throws ProviderException {
-    OutputStream stdout = io.stdout().orElse(OutputStream.nullOutputStream());
+    io.onResize(newSize -> size = newSize);
+    OutputStream stdout = io.stdout().map(out -> tty ? new TerminalOutput(out) : out)
+        .orElse(OutputStream.nullOutputStream());
     OutputStream stderr = io.tty() ? stdout : io.stderr().orElse(OutputStream.nullOutputStream());
     try {
       int code = execute(command, io.stdin(), stdout, stderr);
@@ -93,6 +100,8 @@ final class ExecShell {
         return exitCode(args, err);
       case "cat":
         return cat(args, stdin, out, err);
+      case "stty":
+        return stty(args, out, err);
       default:
         write(err, name + ": command not found\n");
         return 127;
@@ -126,6 +135,9 @@ final class ExecShell {
       if (line == null) {
         return code;
       }
+      if (tty) {
+        write(out, line + "\n"); // a terminal echoes what is typed
+      }
       List<String> words = words(line);
       if (words.isEmpty()) {
         continue;
@@ -155,6 +167,22 @@ final class ExecShell {
       Thread.currentThread().interrupt();
       return 130;
     }
+  }
+
+  /** {@code stty size}: rows and columns, as the client's terminal last reported them. */
+  private int stty(List<String> args, OutputStream out, OutputStream err) throws IOException {
+    if (!args.equals(List.of("size"))) {
+      write(err, "stty: the fake container knows only 'stty size'\n");
+      return 1;
+    }
+    if (!tty) {
+      write(err, "stty: 'standard input': Inappropriate ioctl for device\n");
+      return 1;
+    }
+    TerminalSize current = size;
+    // a terminal whose size the client has not sent yet is 0 by 0, as a new pseudo-terminal is
+    write(out, (current == null ? "0 0" : current.height() + " " + current.width()) + "\n");
+    return 0;
   }
 
   /** Splits a command line on blanks, honouring single and double quotes. */
@@ -240,6 +268,33 @@ final class ExecShell {
       }
     }
     return env;
+  }
+
+  /** What a terminal does to output: a line feed becomes carriage return and line feed. */
+  private static final class TerminalOutput extends java.io.FilterOutputStream {
+    TerminalOutput(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      if (b == '\n') {
+        out.write('\r');
+      }
+      out.write(b);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+      java.io.ByteArrayOutputStream translated = new java.io.ByteArrayOutputStream(length + 16);
+      for (int i = offset; i < offset + length; i++) {
+        if (bytes[i] == '\n') {
+          translated.write('\r');
+        }
+        translated.write(bytes[i]);
+      }
+      out.write(translated.toByteArray());
+    }
   }
 
   private static void write(OutputStream out, String text) throws IOException {

@@ -45,4 +45,10 @@ public final class FakeAnnotations {
 
   /** Lines every container writes to its log after starting, separated by new lines. */
   public static final String LOG = PREFIX + "log";
+
+  /**
+   * What listens on the pod's ports for port-forward: {@code PORT=echo} or {@code PORT=http},
+   * comma-separated ({@code 80=http,7000=echo}). Without it, the ports the containers declare.
+   */
+  public static final String PORTS = PREFIX + "ports";
 }

@@ -1,5 +1,6 @@
 package io.vk4j.provider.fake;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Node;
@@ -10,21 +11,32 @@ import io.kubernetes.client.openapi.models.V1NodeSystemInfo;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodStatus;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.vk4j.api.AttachIO;
+import io.vk4j.api.ContainerAttach;
 import io.vk4j.api.ContainerExec;
 import io.vk4j.api.ContainerLogOptions;
 import io.vk4j.api.ContainerLogs;
 import io.vk4j.api.ContainerRef;
 import io.vk4j.api.InvalidInputException;
 import io.vk4j.api.NotFoundException;
+import io.vk4j.api.PodContainers;
+import io.vk4j.api.PodEventRecorder;
 import io.vk4j.api.PodNotifier;
+import io.vk4j.api.PodRef;
 import io.vk4j.api.PodStats;
 import io.vk4j.api.PodStatsSource;
 import io.vk4j.api.PodStatusListener;
+import io.vk4j.api.PortForward;
 import io.vk4j.api.Provider;
 import io.vk4j.api.ProviderException;
 import io.vk4j.api.RetryableException;
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -38,6 +50,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -50,13 +65,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A provider whose pods live in memory: they go Pending, then Running after a start delay, get IPs
- * from a pool, write logs, answer exec, report usage, and do what their {@link FakeAnnotations}
- * script. Thread-safe; status changes are pushed through {@link PodNotifier}, in order for each pod.
+ * from a pool, write logs, answer exec and attach, serve port-forward, report usage, and do what
+ * their {@link FakeAnnotations} script. Thread-safe; status changes are pushed through {@link PodNotifier}, in order for each pod.
  *
  * <p>Closing the provider stops its timers; it keeps no state anywhere else, so its pods are gone.
  */
 public final class FakeProvider
-    implements Provider, PodNotifier, ContainerLogs, PodStatsSource, ContainerExec {
+    implements Provider, PodNotifier, ContainerLogs, PodStatsSource, ContainerExec, ContainerAttach, PortForward {
 
   private static final Logger log = LoggerFactory.getLogger(FakeProvider.class);
 
@@ -69,33 +84,41 @@ public final class FakeProvider
   /** Retryable create failures still to come, per pod UID, for {@link FakeAnnotations#FAIL_CREATE_TIMES}. */
   private final Map<String, Integer> failuresLeft = new ConcurrentHashMap<>();
   private final AtomicInteger active = new AtomicInteger();
+  private final PodEventRecorder events;
   private volatile PodStatusListener listener = pod -> { };
   private volatile boolean closed;
   private volatile boolean reachable = true;
+  /** Carries the stdin of attach sessions into the containers' logs, one thread per session with stdin. */
+  private final ExecutorService attachInput = Executors.newCachedThreadPool(
+      new ThreadFactoryBuilder().setNameFormat("fake-provider-attach-%d").setDaemon(true).build());
 
   public FakeProvider() {
     this(FakeProviderOptions.defaults());
   }
 
   public FakeProvider(FakeProviderOptions options) {
+    this(options, new PodEventRecorder() {
+      @Override
+      public void normal(V1Pod pod, String reason, String message) {}
+
+      @Override
+      public void warning(V1Pod pod, String reason, String message) {}
+    });
+  }
+
+  /** A provider that records the Events a kubelet would about its containers' images ({@code Pulled}). */
+  public FakeProvider(FakeProviderOptions options, PodEventRecorder events) {
     this.options = options;
+    this.events = events;
     this.ipPool = IpPool.parse(options.podCidr());
     this.random = new Random(options.seed());
     this.ownsScheduler = options.scheduler().isEmpty();
     this.scheduler = options.scheduler().orElseGet(FakeProvider::newScheduler);
   }
 
-  public static FakeProvider create(FakeProviderOptions options) {
-    return new FakeProvider(options);
-  }
-
   private static ScheduledExecutorService newScheduler() {
-    AtomicInteger count = new AtomicInteger();
-    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2, runnable -> {
-      Thread thread = new Thread(runnable, "fake-provider-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2,
+        new ThreadFactoryBuilder().setNameFormat("fake-provider-%d").setDaemon(true).build());
     executor.setRemoveOnCancelPolicy(true);
     executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     return executor;
@@ -168,11 +191,7 @@ public final class FakeProvider
       throw new InvalidInputException("InvalidPod", "pod " + metadata.getNamespace() + "/" + metadata.getName()
           + " has no containers");
     }
-    List<V1Container> all = new ArrayList<>(pod.getSpec().getContainers());
-    if (pod.getSpec().getInitContainers() != null) {
-      all.addAll(pod.getSpec().getInitContainers());
-    }
-    for (V1Container container : all) {
+    for (V1Container container : PodContainers.all(pod)) {
       if (container.getName() == null || container.getImage() == null) {
         throw new InvalidInputException("InvalidPod", "pod " + metadata.getNamespace() + "/" + metadata.getName()
             + " has a container without name or image");
@@ -242,12 +261,6 @@ public final class FakeProvider
   public Optional<V1Pod> getPod(String namespace, String name) {
     PodSimulation simulation = pods.get(key(namespace, name));
     return simulation == null ? Optional.empty() : Optional.of(simulation.snapshot());
-  }
-
-  @Override
-  public Optional<V1PodStatus> getPodStatus(String namespace, String name) {
-    PodSimulation simulation = pods.get(key(namespace, name));
-    return simulation == null ? Optional.empty() : Optional.of(simulation.status());
   }
 
   @Override
@@ -340,7 +353,76 @@ public final class FakeProvider
     if (command.isEmpty()) {
       throw new InvalidInputException("EmptyCommand", "no command to run in " + ref);
     }
-    return new ExecShell(container).run(command, io);
+    return new ExecShell(container, io.tty()).run(command, io);
+  }
+
+  /**
+   * Attaches to a running container: what it writes to its log from now on goes to stdout; with
+   * stdin, every line sent is written to its log (so it comes back). Ends when the container stops
+   * or the client detaches (stdin ends, or the client goes away).
+   */
+  @Override
+  public void attachToContainer(ContainerRef ref, AttachIO io) throws ProviderException {
+    PodSimulation.ContainerView container = container(ref);
+    if (container.state() != ContainerSimulation.State.RUNNING) {
+      throw new InvalidInputException("ContainerNotRunning", "container " + ref + " is not running");
+    }
+    ContainerLog log = container.log();
+    InputStream output = LogReader.open(log, ContainerLogOptions.builder().follow(true).tailLines(0).build(),
+        options.clock());
+    Future<?> input = io.stdin().map(stdin -> attachInput.submit(() -> {
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))) {
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+          log.append(instant(), line);
+        }
+      } catch (IOException e) {
+        // the client went away: detach
+      } finally {
+        detach(output); // stdin over: what was typed still comes back, then the session ends
+      }
+    })).orElse(null);
+    try (output) {
+      OutputStream stdout = io.stdout().orElse(OutputStream.nullOutputStream());
+      byte[] buffer = new byte[8192];
+      for (int n = output.read(buffer); n >= 0; n = output.read(buffer)) {
+        stdout.write(buffer, 0, n);
+        stdout.flush();
+      }
+    } catch (IOException e) {
+      // the client went away, or detached
+    } finally {
+      if (input != null) {
+        input.cancel(true);
+      }
+    }
+  }
+
+  /**
+   * Serves a forwarded connection with what listens on the port ({@link FakeAnnotations#PORTS}):
+   * an echo or a small HTTP server.
+   */
+  @Override
+  public void portForward(PodRef ref, int port, InputStream fromClient, OutputStream toClient)
+      throws ProviderException {
+    PodSimulation simulation = pods.get(key(ref.namespace(), ref.name()));
+    if (simulation == null) {
+      throw new NotFoundException("no pod " + ref);
+    }
+    FakePorts.Kind kind = simulation.listening(port).orElseThrow(() -> new ProviderException("ConnectionRefused",
+        "connection refused: nothing listens on port " + port + " in pod " + ref));
+    try {
+      FakePorts.serve(kind, fromClient, toClient, ref.toString(), port);
+    } catch (IOException e) {
+      log.debug("port-forward to {} port {} ended: {}", ref, port, e.toString());
+    }
+  }
+
+  private static void detach(InputStream follower) {
+    try {
+      LogReader.endAfterWhatIsWritten(follower);
+    } catch (IOException e) {
+      // closing a follower only wakes it up
+    }
   }
 
   private PodSimulation.ContainerView container(ContainerRef ref) throws NotFoundException {
@@ -382,6 +464,7 @@ public final class FakeProvider
     if (ownsScheduler) {
       scheduler.shutdownNow();
     }
+    attachInput.shutdownNow();
   }
 
   private void checkOpen() throws ProviderException {
@@ -419,6 +502,11 @@ public final class FakeProvider
     } catch (RejectedExecutionException e) {
       return null; // closing
     }
+  }
+
+  /** The Event a kubelet records before it starts a container whose image it has. */
+  void imagePresent(V1Pod pod, String image) {
+    events.normal(pod, "Pulled", "Container image \"" + image + "\" already present on machine");
   }
 
   void notifyStatus(V1Pod pod) {

@@ -1,5 +1,6 @@
 package io.vk4j.provider.fake;
 
+import io.vk4j.api.GoDuration;
 import io.vk4j.api.InvalidInputException;
 import io.vk4j.api.Provider;
 import io.vk4j.api.ProviderContext;
@@ -25,9 +26,9 @@ public final class FakeProviderFactory implements ProviderFactory {
 
   /** Option name to how its text is applied, sorted by name for the error message. */
   private static final Map<String, BiConsumer<FakeProviderOptions.Builder, String>> KEYS = new TreeMap<>(Map.ofEntries(
-      Map.entry("startDelay", (b, v) -> b.startDelay(Durations.parse(v))),
-      Map.entry("createLatency", (b, v) -> b.createLatency(Durations.parse(v))),
-      Map.entry("deleteLatency", (b, v) -> b.deleteLatency(Durations.parse(v))),
+      Map.entry("startDelay", (b, v) -> b.startDelay(GoDuration.parse(v))),
+      Map.entry("createLatency", (b, v) -> b.createLatency(GoDuration.parse(v))),
+      Map.entry("deleteLatency", (b, v) -> b.deleteLatency(GoDuration.parse(v))),
       Map.entry("failureRate", (b, v) -> b.failureRate(Double.parseDouble(v))),
       Map.entry("seed", (b, v) -> b.seed(Long.parseLong(v))),
       Map.entry("podCapacity", (b, v) -> b.podCapacity(Integer.parseInt(v))),
@@ -35,9 +36,9 @@ public final class FakeProviderFactory implements ProviderFactory {
       Map.entry("memoryCapacity", (b, v) -> b.memoryCapacity(v)),
       Map.entry("podCidr", (b, v) -> b.podCidr(v)),
       Map.entry("hostIp", (b, v) -> b.hostIp(v)),
-      Map.entry("restartBackoff", (b, v) -> b.restartBackoff(Durations.parse(v))),
-      Map.entry("maxRestartBackoff", (b, v) -> b.maxRestartBackoff(Durations.parse(v))),
-      Map.entry("deletedPodRetention", (b, v) -> b.deletedPodRetention(Durations.parse(v))),
+      Map.entry("restartBackoff", (b, v) -> b.restartBackoff(GoDuration.parse(v))),
+      Map.entry("maxRestartBackoff", (b, v) -> b.maxRestartBackoff(GoDuration.parse(v))),
+      Map.entry("deletedPodRetention", (b, v) -> b.deletedPodRetention(GoDuration.parse(v))),
       Map.entry("logLinesPerContainer", (b, v) -> b.logLinesPerContainer(Integer.parseInt(v)))));
 
   @Override
@@ -52,7 +53,7 @@ public final class FakeProviderFactory implements ProviderFactory {
 
   @Override
   public Provider create(ProviderContext context) throws InvalidInputException {
-    return new FakeProvider(options(context));
+    return new FakeProvider(options(context), context.events());
   }
 
   /** The options a context asks for: defaults, then the config file, then the environment. */

@@ -1,6 +1,7 @@
 package io.vk4j.provider.fake;
 
 import io.vk4j.api.ContainerLogOptions;
+import io.vk4j.api.ReadableLog;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -46,17 +47,34 @@ final class LogReader {
     return new FollowStream(log, start, options.timestamps(), limit);
   }
 
+  /**
+   * Ends a followed log once its reader has what has been written so far (an attach session whose
+   * client closed its stdin); any other stream is closed at once.
+   */
+  static void endAfterWhatIsWritten(InputStream follow) throws IOException {
+    if (follow instanceof FollowStream stream) {
+      stream.endAfterWhatIsWritten();
+    } else {
+      follow.close();
+    }
+  }
+
   static byte[] format(ContainerLog.Line line, boolean timestamps) {
     String text = timestamps ? line.time() + " " + line.text() + "\n" : line.text() + "\n";
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Streams lines as they are written, until the container instance ends or the reader closes. */
-  private static final class FollowStream extends InputStream {
+  /**
+   * Streams lines as they are written, until the container instance ends or the reader closes. It
+   * says when it can be read without blocking, so that an idle follower holds no thread.
+   */
+  private static final class FollowStream extends InputStream implements ReadableLog {
     private final ContainerLog log;
     private final boolean timestamps;
     private long sequence;
     private long remaining;
+    /** No line from this one on is read (set when the reader detaches). */
+    private volatile long stopAt = Long.MAX_VALUE;
     private byte[] buffer = new byte[0];
     private int position;
     private volatile boolean closed;
@@ -97,9 +115,12 @@ final class LogReader {
       if (position < buffer.length) {
         return true;
       }
+      if (sequence >= stopAt) {
+        return false;
+      }
       ContainerLog.Line line;
       try {
-        line = log.awaitLine(sequence, () -> !closed);
+        line = log.awaitLine(sequence, () -> !closed && sequence < stopAt);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while following the log");
@@ -116,6 +137,20 @@ final class LogReader {
     @Override
     public int available() {
       return buffer.length - position;
+    }
+
+    void endAfterWhatIsWritten() {
+      stopAt = log.written();
+      log.wakeFollowers();
+    }
+
+    @Override
+    public void whenReadable(Runnable listener) {
+      if (closed || remaining <= 0 || position < buffer.length || sequence >= stopAt) {
+        listener.run();
+      } else {
+        log.whenReached(sequence, listener);
+      }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.vk4j.provider.fake;
 
+import io.vk4j.api.GoDuration;
 import io.vk4j.api.InvalidInputException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -17,12 +18,13 @@ record PodScript(
     Duration failCreateRetryAfter,
     Duration vanishAfter,
     Duration hangOnDelete,
-    List<String> logLines) {
+    List<String> logLines,
+    Map<Integer, FakePorts.Kind> ports) {
 
   /** {@link #hangOnDelete()} of a pod that never stops after delete. */
   static final Duration FOREVER = ChronoUnit.FOREVER.getDuration();
 
-  static final PodScript NONE = new PodScript(null, null, 0, null, null, 0, null, null, null, List.of());
+  static final PodScript NONE = new PodScript(null, null, 0, null, null, 0, null, null, null, List.of(), Map.of());
 
   /** @throws InvalidInputException naming the annotation and what a valid value looks like */
   static PodScript of(Map<String, String> annotations) throws InvalidInputException {
@@ -44,7 +46,8 @@ record PodScript(
         duration(annotations, FakeAnnotations.FAIL_CREATE_RETRY_AFTER),
         duration(annotations, FakeAnnotations.VANISH_AFTER),
         hang(annotations.get(FakeAnnotations.HANG_ON_DELETE)),
-        log == null ? List.of() : log.lines().toList());
+        log == null ? List.of() : log.lines().toList(),
+        Map.copyOf(FakePorts.parse(annotations.get(FakeAnnotations.PORTS))));
   }
 
   private static Duration hang(String value) throws InvalidInputException {
@@ -64,7 +67,7 @@ record PodScript(
 
   private static Duration parse(String key, String value) throws InvalidInputException {
     try {
-      return Durations.parse(value);
+      return GoDuration.parse(value);
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException("InvalidAnnotation", "annotation " + key + ": " + e.getMessage());
     }

@@ -9,6 +9,8 @@ import io.kubernetes.client.openapi.models.V1PodIP;
 import io.kubernetes.client.openapi.models.V1PodStatus;
 import io.kubernetes.client.openapi.models.V1ResourceRequirements;
 import io.vk4j.api.ContainerStats;
+import io.vk4j.api.GoDuration;
+import io.vk4j.api.PodContainers;
 import io.vk4j.api.PodEnvironment;
 import io.vk4j.api.PodStats;
 import java.time.Duration;
@@ -140,6 +142,7 @@ final class PodSimulation {
   }
 
   private void startContainer(ContainerSimulation container, boolean restart) {
+    provider.imagePresent(pod, container.image());
     int capacity = provider.options().logLinesPerContainer();
     if (restart) {
       container.restart(provider.now(), provider.instant(), capacity, script.logLines());
@@ -174,7 +177,7 @@ final class PodSimulation {
       return;
     }
     for (ContainerSimulation container : containers) {
-      container.backOff("CrashLoopBackOff", "back-off " + Durations.format(backoff)
+      container.backOff("CrashLoopBackOff", "back-off " + GoDuration.format(backoff)
           + " restarting failed container=" + container.name + " pod=" + name + "_" + namespace + "(" + uid + ")");
     }
     publish();
@@ -331,19 +334,20 @@ final class PodSimulation {
 
   /** The container's spec and simulation, when the pod has a container of that name. */
   synchronized Optional<ContainerView> container(String containerName) {
-    List<V1Container> specs = new ArrayList<>(pod.getSpec().getContainers());
-    if (pod.getSpec().getInitContainers() != null) {
-      specs.addAll(pod.getSpec().getInitContainers());
-    }
     for (ContainerSimulation container : allContainers()) {
       if (container.name.equals(containerName)) {
-        V1Container spec = specs.stream().filter(c -> c.getName().equals(containerName)).findFirst().orElseThrow();
+        V1Container spec = PodContainers.named(pod, containerName).orElseThrow();
         String hostname = pod.getSpec().getHostname() != null ? pod.getSpec().getHostname() : name;
         return Optional.of(new ContainerView(spec, container.state(), container.log(), container.previousLog(),
             hostname, podIp));
       }
     }
     return Optional.empty();
+  }
+
+  /** What listens on {@code port} of the pod while it runs (see {@link FakePorts}). */
+  synchronized Optional<FakePorts.Kind> listening(int port) {
+    return stage == Stage.RUNNING ? FakePorts.of(pod, script.ports(), port) : Optional.empty();
   }
 
   /** A consistent picture of one container, taken under the pod's lock. */
@@ -507,13 +511,9 @@ final class PodSimulation {
 
   /** BestEffort, Burstable or Guaranteed, from the containers' requests and limits. */
   static String qosClass(V1Pod pod) {
-    List<V1Container> all = new ArrayList<>(pod.getSpec().getContainers());
-    if (pod.getSpec().getInitContainers() != null) {
-      all.addAll(pod.getSpec().getInitContainers());
-    }
     boolean any = false;
     boolean guaranteed = true;
-    for (V1Container container : all) {
+    for (V1Container container : PodContainers.all(pod)) {
       V1ResourceRequirements resources = container.getResources();
       Map<String, Quantity> requests = resources == null || resources.getRequests() == null ? Map.of() : resources.getRequests();
       Map<String, Quantity> limits = resources == null || resources.getLimits() == null ? Map.of() : resources.getLimits();

@@ -30,7 +30,7 @@ class FakeProviderExecTest {
     pod.getSpec().getContainers().get(0).setEnv(List.of(new V1EnvVar().name("GREETING").value("hi there")));
     provider.createPod(ConformancePods.copy(pod));
     await().atMost(Duration.ofSeconds(60))
-        .until(() -> "Running".equals(provider.getPodStatus(ns(pod), name(pod)).orElseThrow().getPhase()));
+        .until(() -> "Running".equals(provider.getPod(ns(pod), name(pod)).map(V1Pod::getStatus).orElseThrow().getPhase()));
     main = ContainerRef.of(ns(pod), name(pod), "main");
   }
 
@@ -122,11 +122,5 @@ class FakeProviderExecTest {
     provider.deletePod(ConformancePods.markedForDeletion(pod, 30));
     assertThatThrownBy(() -> run("echo"))
         .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.reason()).isEqualTo("ContainerNotRunning"));
-  }
-
-  @Test
-  void attachIsNotSupported() {
-    assertThatThrownBy(() -> provider.attachToContainer(main, new TestAttachIO()))
-        .isInstanceOf(InvalidInputException.class);
   }
 }

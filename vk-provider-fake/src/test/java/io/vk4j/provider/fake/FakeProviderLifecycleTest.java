@@ -56,9 +56,33 @@ class FakeProviderLifecycleTest {
     provider.close();
   }
 
+  @Test
+  void eachContainerStartIsPrecededByThePulledEventOfItsImage() throws Exception {
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    FakeProvider recording = new FakeProvider(FakeProviderOptions.builder().startDelay(Duration.ZERO).build(),
+        new io.vk4j.api.PodEventRecorder() {
+          @Override
+          public void normal(V1Pod pod, String reason, String message) {
+            events.add(reason + ": " + message);
+          }
+
+          @Override
+          public void warning(V1Pod pod, String reason, String message) {
+            events.add("Warning " + reason + ": " + message);
+          }
+        });
+    try {
+      recording.createPod(ConformancePods.pod());
+      await().atMost(WAIT).until(() -> !events.isEmpty());
+      assertThat(events).containsExactly("Pulled: Container image \"busybox:1.36\" already present on machine");
+    } finally {
+      recording.close();
+    }
+  }
+
   private void awaitPhase(V1Pod pod, String phase) {
     await().atMost(WAIT).untilAsserted(() ->
-        assertThat(provider.getPodStatus(ns(pod), name(pod))).map(V1PodStatus::getPhase).contains(phase));
+        assertThat(provider.getPod(ns(pod), name(pod)).map(V1Pod::getStatus)).map(V1PodStatus::getPhase).contains(phase));
   }
 
   @Test
@@ -67,7 +91,7 @@ class FakeProviderLifecycleTest {
     provider.createPod(ConformancePods.copy(pod));
     awaitPhase(pod, "Running");
 
-    V1PodStatus status = provider.getPodStatus(ns(pod), name(pod)).orElseThrow();
+    V1PodStatus status = provider.getPod(ns(pod), name(pod)).map(V1Pod::getStatus).orElseThrow();
     assertThat(status.getPodIP()).startsWith("10.244.");
     assertThat(status.getPodIPs()).singleElement().satisfies(ip -> assertThat(ip.getIp()).isEqualTo(status.getPodIP()));
     assertThat(status.getHostIP()).isEqualTo("127.0.0.1");
@@ -105,7 +129,7 @@ class FakeProviderLifecycleTest {
 
     provider.deletePod(ConformancePods.markedForDeletion(pod, 30));
 
-    V1PodStatus status = provider.getPodStatus(ns(pod), name(pod)).orElseThrow();
+    V1PodStatus status = provider.getPod(ns(pod), name(pod)).map(V1Pod::getStatus).orElseThrow();
     assertThat(status.getPhase()).isEqualTo("Succeeded");
     assertThat(status.getContainerStatuses().get(0).getState().getTerminated())
         .satisfies(t -> {
@@ -127,7 +151,7 @@ class FakeProviderLifecycleTest {
 
     provider.deletePod(ConformancePods.markedForDeletion(pod, 0));
 
-    V1PodStatus status = provider.getPodStatus(ns(pod), name(pod)).orElseThrow();
+    V1PodStatus status = provider.getPod(ns(pod), name(pod)).map(V1Pod::getStatus).orElseThrow();
     assertThat(status.getPhase()).isEqualTo("Failed");
     assertThat(status.getContainerStatuses().get(0).getState().getTerminated().getExitCode()).isEqualTo(137);
   }
@@ -157,7 +181,7 @@ class FakeProviderLifecycleTest {
     provider.deletePod(ConformancePods.markedForDeletion(old, 30));
 
     assertThat(provider.getPod(ns(old), name(old))).map(p -> p.getMetadata().getUid()).contains(uid(successor));
-    assertThat(provider.getPodStatus(ns(old), name(old))).map(V1PodStatus::getPhase).contains("Running");
+    assertThat(provider.getPod(ns(old), name(old)).map(V1Pod::getStatus)).map(V1PodStatus::getPhase).contains("Running");
     assertThat(provider.listPods()).hasSize(1);
   }
 
@@ -292,7 +316,7 @@ class FakeProviderLifecycleTest {
     provider.setReachable(true);
     provider.ping();
     provider.deletePod(ConformancePods.markedForDeletion(running, 30));
-    assertThat(provider.getPodStatus(ns(running), name(running)).orElseThrow().getPhase()).isIn("Succeeded", "Failed");
+    assertThat(provider.getPod(ns(running), name(running)).map(V1Pod::getStatus).orElseThrow().getPhase()).isIn("Succeeded", "Failed");
   }
 
   @Test
@@ -302,7 +326,7 @@ class FakeProviderLifecycleTest {
       FakeProvider own = new FakeProvider(FakeProviderOptions.builder().startDelay(Duration.ZERO).scheduler(scheduler).build());
       V1Pod pod = Pods.pod();
       own.createPod(ConformancePods.copy(pod));
-      await().atMost(WAIT).until(() -> "Running".equals(own.getPodStatus(ns(pod), name(pod)).orElseThrow().getPhase()));
+      await().atMost(WAIT).until(() -> "Running".equals(own.getPod(ns(pod), name(pod)).map(V1Pod::getStatus).orElseThrow().getPhase()));
       InputStream follow = own.containerLogs(ContainerRef.of(ns(pod), name(pod), "main"),
           ContainerLogOptions.builder().follow(true).build());
       CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {

@@ -40,7 +40,7 @@ class FakeProviderLogsTest {
 
   private V1Pod running(V1Pod pod) throws Exception {
     provider.createPod(ConformancePods.copy(pod));
-    await().atMost(WAIT).until(() -> "Running".equals(provider.getPodStatus(ns(pod), name(pod)).orElseThrow().getPhase()));
+    await().atMost(WAIT).until(() -> "Running".equals(provider.getPod(ns(pod), name(pod)).map(V1Pod::getStatus).orElseThrow().getPhase()));
     return pod;
   }
 
@@ -140,7 +140,7 @@ class FakeProviderLogsTest {
     V1Pod pod = Pods.withRestartPolicy(Pods.pod(FakeAnnotations.EXIT_AFTER, "50ms", FakeAnnotations.EXIT_CODE, "2",
         FakeAnnotations.LOG, "working"), "OnFailure");
     provider.createPod(ConformancePods.copy(pod));
-    await().atMost(WAIT).until(() -> provider.getPodStatus(ns(pod), name(pod)).orElseThrow()
+    await().atMost(WAIT).until(() -> provider.getPod(ns(pod), name(pod)).map(V1Pod::getStatus).orElseThrow()
         .getContainerStatuses().get(0).getRestartCount() >= 1);
 
     assertThat(read(pod, ContainerLogOptions.builder().previous(true).build()))

@@ -201,7 +201,7 @@ class FakeProviderScriptingTest {
     provider.deletePod(ConformancePods.markedForDeletion(hanging, 30));
 
     awaitLast(normal, s -> "Succeeded".equals(s.getPhase()), "phase Succeeded");
-    assertThat(provider.getPodStatus(ns(hanging), name(hanging))).map(V1PodStatus::getPhase).contains("Running");
+    assertThat(provider.getPod(ns(hanging), name(hanging)).map(V1Pod::getStatus)).map(V1PodStatus::getPhase).contains("Running");
   }
 
   @Test
@@ -215,7 +215,7 @@ class FakeProviderScriptingTest {
     try (FakeProvider patient = new FakeProvider(FakeProviderOptions.builder().startDelay(Duration.ofHours(1)).build())) {
       V1Pod quick = Pods.pod(FakeAnnotations.START_DELAY, "0s");
       patient.createPod(ConformancePods.copy(quick));
-      await().atMost(WAIT).until(() -> "Running".equals(patient.getPodStatus(ns(quick), name(quick)).orElseThrow().getPhase()));
+      await().atMost(WAIT).until(() -> "Running".equals(patient.getPod(ns(quick), name(quick)).map(V1Pod::getStatus).orElseThrow().getPhase()));
     }
   }
 
@@ -242,18 +242,5 @@ class FakeProviderScriptingTest {
     assertThatThrownBy(() -> provider.createPod(Pods.pod(FakeAnnotations.FAIL_CREATE_TIMES, "-1")))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining(FakeAnnotations.FAIL_CREATE_TIMES);
     assertThat(provider.listPods()).isEmpty();
-  }
-
-  @Test
-  void durationsAreParsedLikeKubernetesWritesThem() {
-    assertThat(Durations.parse("250ms")).isEqualTo(Duration.ofMillis(250));
-    assertThat(Durations.parse("1m30s")).isEqualTo(Duration.ofSeconds(90));
-    assertThat(Durations.parse("2h")).isEqualTo(Duration.ofHours(2));
-    assertThat(Durations.parse("1.5s")).isEqualTo(Duration.ofMillis(1500));
-    assertThat(Durations.parse("0")).isZero();
-    assertThatThrownBy(() -> Durations.parse("5")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Durations.parse("5s garbage")).isInstanceOf(IllegalArgumentException.class);
-    assertThat(Durations.format(Duration.ofSeconds(10))).isEqualTo("10s");
-    assertThat(Durations.format(Duration.ofSeconds(80))).isEqualTo("1m20s");
   }
 }

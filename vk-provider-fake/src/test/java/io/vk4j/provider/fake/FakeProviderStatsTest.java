@@ -27,7 +27,7 @@ class FakeProviderStatsTest {
       provider.createPod(ConformancePods.copy(running));
       provider.createPod(ConformancePods.copy(pending));
       await().atMost(Duration.ofSeconds(60))
-          .until(() -> "Running".equals(provider.getPodStatus(ns(running), name(running)).orElseThrow().getPhase()));
+          .until(() -> "Running".equals(provider.getPod(ns(running), name(running)).map(V1Pod::getStatus).orElseThrow().getPhase()));
       clock.advance(Duration.ofSeconds(100));
 
       List<PodStats> stats = provider.podStats();

@@ -65,7 +65,7 @@ class IpPoolTest {
         .startDelay(Duration.ZERO).podCidr("10.9.0.0/30").deletedPodRetention(Duration.ZERO).build())) {
       V1Pod first = Pods.pod();
       provider.createPod(ConformancePods.copy(first));
-      assertThat(provider.getPodStatus(Pods.ns(first), Pods.name(first)).orElseThrow().getPodIP()).isEqualTo("10.9.0.2");
+      assertThat(provider.getPod(Pods.ns(first), Pods.name(first)).map(V1Pod::getStatus).orElseThrow().getPodIP()).isEqualTo("10.9.0.2");
 
       V1Pod second = Pods.pod();
       assertThatThrownBy(() -> provider.createPod(ConformancePods.copy(second)))
@@ -76,7 +76,7 @@ class IpPoolTest {
 
       provider.deletePod(ConformancePods.markedForDeletion(first, 30));
       provider.createPod(ConformancePods.copy(second));
-      assertThat(provider.getPodStatus(Pods.ns(second), Pods.name(second)).orElseThrow().getPodIP()).isEqualTo("10.9.0.2");
+      assertThat(provider.getPod(Pods.ns(second), Pods.name(second)).map(V1Pod::getStatus).orElseThrow().getPodIP()).isEqualTo("10.9.0.2");
     }
   }
 }

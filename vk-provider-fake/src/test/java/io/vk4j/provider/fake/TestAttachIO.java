@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Exec streams backed by byte arrays. */
 final class TestAttachIO implements AttachIO {
@@ -46,8 +47,8 @@ final class TestAttachIO implements AttachIO {
   }
 
   @Override
-  public Optional<TerminalSize> nextResize() {
-    return Optional.empty();
+  public void onResize(Consumer<TerminalSize> listener) {
+    // no terminal sizes in these tests
   }
 
   String out() {

@@ -2,7 +2,9 @@ package io.vk4j.testkit.cluster;
 
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -25,6 +27,22 @@ public interface TestCluster {
    * default service account exists), and deletes it after the test class.
    */
   String createNamespace(String prefix);
+
+  /**
+   * The CA of the client certificate the API server presents to kubelets ({@code
+   * --kubelet-client-certificate}), to give virtual nodes as their client CA so that {@code kubectl
+   * logs}, {@code exec} and the node proxy reach them: {@code $VK4J_KUBELET_CLIENT_CA} when set,
+   * else the {@code kubelet-client-ca.crt} that {@code scripts/control-plane.sh} writes beside its
+   * kubeconfig; empty when neither exists.
+   */
+  default Optional<Path> kubeletClientCaFile() {
+    String fromEnv = System.getenv("VK4J_KUBELET_CLIENT_CA");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return Optional.of(Path.of(fromEnv));
+    }
+    Path beside = kubeconfig().resolveSibling("kubelet-client-ca.crt");
+    return Files.isReadable(beside) ? Optional.of(beside) : Optional.empty();
+  }
 
   /** A unique DNS-1123 name: {@code prefix-} followed by random lower-case letters and digits. */
   String uniqueName(String prefix);

@@ -63,6 +63,8 @@ public abstract class ProviderConformanceTest {
   private StatusRecorder recorder;
   private String namespace;
   private final List<V1Pod> created = new CopyOnWriteArrayList<>();
+  /** Every status getPod reported, per pod UID, in order. */
+  private final Map<String, List<V1Pod>> observed = new ConcurrentHashMap<>();
 
   /** A fresh provider, for one test. The kit closes it after the test. */
   protected abstract Provider createProvider() throws Exception;
@@ -146,16 +148,11 @@ public abstract class ProviderConformanceTest {
   }
 
   @Test
-  @DisplayName("getPod and getPodStatus of a pod never created are empty (or NotFound)")
+  @DisplayName("getPod of a pod never created is empty (or NotFound)")
   void unknownPodIsNotFound() throws Exception {
     String name = ConformancePods.uniqueName("never-created");
     try {
       assertThat(provider.getPod(namespace, name)).as("getPod of a pod never created").isEmpty();
-    } catch (NotFoundException expected) {
-      // also allowed
-    }
-    try {
-      assertThat(provider.getPodStatus(namespace, name)).as("getPodStatus of a pod never created").isEmpty();
     } catch (NotFoundException expected) {
       // also allowed
     }
@@ -247,8 +244,8 @@ public abstract class ProviderConformanceTest {
         .toList();
     assertThat(same).as("pods named %s listed after three creates with the same UID", ConformancePods.describe(pod))
         .hasSize(1);
-    V1PodStatus status = provider.getPodStatus(namespace, name(pod)).orElseThrow(
-        () -> new AssertionError("getPodStatus of " + ConformancePods.describe(pod) + " is empty after a retried create"));
+    V1PodStatus status = statusOf(pod).orElseThrow(
+        () -> new AssertionError("getPod of " + ConformancePods.describe(pod) + " is empty after a retried create"));
     assertThat(status.getPhase()).as("phase of %s after a create retried when it was Running (it must not restart)",
         ConformancePods.describe(pod)).isEqualTo("Running");
     for (V1ContainerStatus container : containers(status)) {
@@ -258,7 +255,8 @@ public abstract class ProviderConformanceTest {
   }
 
   @Test
-  @DisplayName("updatePod of a running pod is applied, or refused as invalid input, and the pod keeps running")
+  @DisplayName("updatePod of a running pod is applied (getPod shows the new labels), or refused as invalid input;"
+      + " either way the pod keeps running")
   void updateIsAppliedOrRefusedAsInvalidInput() throws Exception {
     V1Pod pod = create(newPod());
     awaitRunning(pod);
@@ -267,13 +265,23 @@ public abstract class ProviderConformanceTest {
         : updated.getMetadata().getLabels());
     labels.put("conformance-updated", "true");
     updated.getMetadata().setLabels(labels);
+    boolean refused = false;
     try {
-      provider.updatePod(updated);
-    } catch (InvalidInputException refused) {
-      // allowed: the backend cannot change a running pod in place
+      provider.updatePod(ConformancePods.copy(updated));
+    } catch (InvalidInputException e) {
+      refused = true; // allowed: the backend cannot change a running pod in place
     }
-    Optional<V1PodStatus> status = provider.getPodStatus(namespace, name(pod));
-    assertThat(status.map(V1PodStatus::getPhase)).as("phase of %s after updatePod with a new label",
+    if (!refused) {
+      await("getPod(" + ConformancePods.describe(pod) + ") to show the label updatePod added")
+          .atMost(runningTimeout())
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(50))
+          .untilAsserted(() -> assertThat(provider.getPod(namespace, name(pod)).map(p -> p.getMetadata().getLabels()))
+              .as("labels of getPod(%s) after updatePod added conformance-updated=true (a provider that ignores"
+                  + " updatePod must throw InvalidInputException instead)", ConformancePods.describe(pod))
+              .hasValueSatisfying(l -> assertThat(l).containsEntry("conformance-updated", "true")));
+    }
+    assertThat(statusOf(pod).map(V1PodStatus::getPhase)).as("phase of %s after updatePod with a new label",
         ConformancePods.describe(pod)).contains("Running");
   }
 
@@ -284,9 +292,32 @@ public abstract class ProviderConformanceTest {
   }
 
   @Test
-  @DisplayName("status notifications arrive in order per pod: never back to Pending, terminal is last")
-  void notificationsArriveInOrder() throws Exception {
+  @DisplayName("a notifier signals every change: the pod's start and its end after delete")
+  void notificationsSignalEveryChange() throws Exception {
     Assumptions.assumeTrue(provider instanceof PodNotifier, "the provider does not implement PodNotifier");
+    List<V1Pod> pods = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      pods.add(create(newPod()));
+    }
+    Map<String, Integer> beforeDelete = new HashMap<>();
+    for (V1Pod pod : pods) {
+      awaitRunning(pod);
+      awaitNotified(pod, 1, "after it was reported Running");
+      beforeDelete.put(uid(pod), recorder.of(pod).size());
+    }
+    for (V1Pod pod : pods) {
+      delete(pod);
+    }
+    for (V1Pod pod : pods) {
+      awaitTerminalOrGone(pod);
+      awaitNotified(pod, beforeDelete.get(uid(pod)) + 1, "after it ended (deleted)");
+    }
+    assertThat(recorder.violations()).as("contract violations in notifications").isEmpty();
+  }
+
+  @Test
+  @DisplayName("statuses from getPod never go back: Pending, Running, then Succeeded or Failed; restarts only grow")
+  void statusesNeverGoBack() throws Exception {
     List<V1Pod> pods = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       pods.add(create(newPod()));
@@ -299,10 +330,7 @@ public abstract class ProviderConformanceTest {
     }
     for (V1Pod pod : pods) {
       awaitTerminalOrGone(pod);
-    }
-    assertThat(recorder.violations()).as("contract violations in notifications").isEmpty();
-    for (V1Pod pod : pods) {
-      assertInOrder(pod, recorder.of(uid(pod)));
+      assertInOrder(pod, observed.getOrDefault(uid(pod), List.of()));
     }
   }
 
@@ -312,16 +340,16 @@ public abstract class ProviderConformanceTest {
     V1Pod pod = create(newPod());
     awaitRunning(pod);
     V1Pod running = provider.getPod(namespace, name(pod)).orElseThrow();
-    V1PodStatus runningStatus = provider.getPodStatus(namespace, name(pod)).orElseThrow();
+    V1PodStatus runningStatus = running.getStatus();
     String runningJson = JSON.serialize(running);
     String statusJson = JSON.serialize(runningStatus);
     delete(pod);
     awaitTerminalOrGone(pod);
     assertThat(JSON.serialize(running)).as("the pod returned by getPod(%s) while Running, after the pod was deleted",
         ConformancePods.describe(pod)).isEqualTo(runningJson);
-    assertThat(JSON.serialize(runningStatus)).as("the status returned by getPodStatus(%s) while Running, after delete",
+    assertThat(JSON.serialize(runningStatus)).as("the status of getPod(%s) while Running, after delete",
         ConformancePods.describe(pod)).isEqualTo(statusJson);
-    for (StatusRecorder.Notification notification : recorder.of(uid(pod))) {
+    for (StatusRecorder.Notification notification : recorder.of(pod)) {
       assertThat(JSON.serialize(notification.pod())).as("a pod notified for %s, compared with when it was notified",
           ConformancePods.describe(pod)).isEqualTo(notification.json());
     }
@@ -433,30 +461,46 @@ public abstract class ProviderConformanceTest {
   }
 
   /**
-   * Waits until {@code pod} is reported Running: notified when the provider is a {@link PodNotifier}
-   * (then also by getPodStatus), polled through getPodStatus otherwise.
+   * Waits until {@code pod} is reported Running by getPod (and, when the provider is a
+   * {@link PodNotifier}, until a notification for it arrived).
    */
   protected final void awaitRunning(V1Pod pod) {
     String what = ConformancePods.describe(pod);
-    if (provider instanceof PodNotifier) {
-      await("a Running status notified for " + what)
-          .atMost(runningTimeout())
-          .pollDelay(Duration.ZERO)
-          .pollInterval(Duration.ofMillis(50))
-          .untilAsserted(() -> assertThat(recorder.of(uid(pod)).stream().map(n -> phase(n.pod().getStatus())).toList())
-              .as("phases notified for %s (violations: %s)", what, recorder.violations())
-              .contains("Running"));
-    }
-    await("getPodStatus to report Running for " + what)
+    await("getPod to report Running for " + what)
         .atMost(runningTimeout())
         .pollDelay(Duration.ZERO)
         .pollInterval(Duration.ofMillis(50))
         .untilAsserted(() -> {
-          Optional<V1PodStatus> status = provider.getPodStatus(namespace(pod), name(pod));
-          assertThat(status).as("getPodStatus(%s)", what).isPresent();
-          assertThat(status.get().getPhase()).as("phase from getPodStatus(%s): %s", what, JSON.serialize(status.get()))
+          Optional<V1PodStatus> status = observe(pod);
+          assertThat(status).as("getPod(%s)", what).isPresent();
+          assertThat(status.get().getPhase()).as("phase from getPod(%s): %s", what, JSON.serialize(status.get()))
               .isEqualTo("Running");
         });
+  }
+
+  private void awaitNotified(V1Pod pod, int atLeast, String when) {
+    await("a notification for " + ConformancePods.describe(pod) + " " + when)
+        .atMost(terminationTimeout())
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(50))
+        .untilAsserted(() -> assertThat(recorder.of(pod)).as("notifications for %s %s (violations: %s)",
+            ConformancePods.describe(pod), when, recorder.violations()).hasSizeGreaterThanOrEqualTo(atLeast));
+  }
+
+  /** The pod's status from getPod, remembered for the order check; empty when getPod has no such pod. */
+  private Optional<V1PodStatus> observe(V1Pod pod) throws ProviderException {
+    Optional<V1Pod> got = provider.getPod(namespace(pod), name(pod));
+    if (got.isEmpty() || got.get().getMetadata() == null || !uid(pod).equals(got.get().getMetadata().getUid())) {
+      return Optional.empty();
+    }
+    if (got.get().getStatus() != null) {
+      observed.computeIfAbsent(uid(pod), u -> new CopyOnWriteArrayList<>()).add(ConformancePods.copy(got.get()));
+    }
+    return Optional.ofNullable(got.get().getStatus());
+  }
+
+  private Optional<V1PodStatus> statusOf(V1Pod pod) throws ProviderException {
+    return provider.getPod(namespace(pod), name(pod)).map(V1Pod::getStatus);
   }
 
   /** Waits until getPod reports {@code pod} terminal, with every container terminated, or no longer returns it. */
@@ -467,9 +511,9 @@ public abstract class ProviderConformanceTest {
         .pollDelay(Duration.ZERO)
         .pollInterval(Duration.ofMillis(100))
         .untilAsserted(() -> {
-          Optional<V1Pod> got = provider.getPod(namespace(pod), name(pod));
-          if (got.isPresent() && uid(pod).equals(got.get().getMetadata().getUid())) {
-            assertTerminal(got.get().getStatus(), "getPod(" + what + ") after delete");
+          Optional<V1PodStatus> status = observe(pod);
+          if (status.isPresent()) {
+            assertTerminal(status.get(), "getPod(" + what + ") after delete");
           }
         });
   }
@@ -486,29 +530,25 @@ public abstract class ProviderConformanceTest {
     }
   }
 
-  private static void assertInOrder(V1Pod pod, List<StatusRecorder.Notification> notifications) {
+  private static void assertInOrder(V1Pod pod, List<V1Pod> statuses) {
     String what = ConformancePods.describe(pod);
-    assertThat(notifications).as("notifications for %s", what).isNotEmpty();
+    assertThat(statuses).as("statuses getPod reported for %s", what).isNotEmpty();
     int rank = -1;
     String terminalPhase = null;
     Map<String, Integer> restarts = new HashMap<>();
     List<String> phases = new ArrayList<>();
-    for (StatusRecorder.Notification notification : notifications) {
-      V1Pod notified = notification.pod();
-      String phase = phase(notified.getStatus());
+    for (V1Pod reported : statuses) {
+      String phase = phase(reported.getStatus());
       phases.add(phase);
-      assertThat(notified.getMetadata().getNamespace()).as("namespace of a pod notified for %s", what)
-          .isEqualTo(namespace(pod));
-      assertThat(notified.getMetadata().getName()).as("name of a pod notified for %s", what).isEqualTo(name(pod));
       if (phase == null) {
-        fail("%s was notified with a status without phase: %s", what, notification.json());
+        fail("getPod reported %s with a status without phase: %s", what, JSON.serialize(reported.getStatus()));
       }
       Integer phaseRank = PHASE_ORDER.get(phase);
       if (phaseRank == null) {
         continue; // Unknown may come at any time
       }
       if (terminalPhase != null) {
-        fail("%s was notified %s after the terminal phase %s; phases in order: %s", what, phase, terminalPhase, phases);
+        fail("getPod reported %s %s after the terminal phase %s; phases in order: %s", what, phase, terminalPhase, phases);
       }
       if (phaseRank < rank) {
         fail("%s went back to %s; phases in order: %s", what, phase, phases);
@@ -517,7 +557,7 @@ public abstract class ProviderConformanceTest {
       if (TERMINAL.contains(phase)) {
         terminalPhase = phase;
       }
-      for (V1ContainerStatus container : containers(notified.getStatus())) {
+      for (V1ContainerStatus container : containers(reported.getStatus())) {
         int count = container.getRestartCount() == null ? 0 : container.getRestartCount();
         Integer before = restarts.put(container.getName(), count);
         if (before != null && count < before) {

@@ -10,30 +10,26 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Records every status a provider notifies, per pod UID, with the JSON of the pod as it was
- * received (to find pods mutated after they were handed over), and the contract violations seen
- * on the way (pods without namespace, name or UID).
+ * Records every notification a provider sends, per pod (namespace and name), with the JSON of the
+ * pod as it was received (to find pods mutated after they were handed over), and the contract
+ * violations seen on the way (pods without namespace or name).
  */
 final class StatusRecorder implements PodStatusListener {
   /** One notification: the pod object and its JSON when it arrived. */
   record Notification(V1Pod pod, String json) {}
 
-  private final Map<String, List<Notification>> byUid = new ConcurrentHashMap<>();
+  private final Map<String, List<Notification>> byPod = new ConcurrentHashMap<>();
   private final List<String> violations = new CopyOnWriteArrayList<>();
 
   @Override
   public void podStatusChanged(V1Pod pod) {
-    if (pod == null || pod.getMetadata() == null || pod.getMetadata().getUid() == null
-        || pod.getMetadata().getNamespace() == null || pod.getMetadata().getName() == null) {
-      violations.add("a notified pod lacks metadata.namespace, name or uid: "
+    if (pod == null || pod.getMetadata() == null || pod.getMetadata().getNamespace() == null
+        || pod.getMetadata().getName() == null) {
+      violations.add("a notified pod lacks metadata.namespace or name: "
           + (pod == null ? "null" : JSON.serialize(pod.getMetadata())));
       return;
     }
-    if (pod.getStatus() == null) {
-      violations.add("a notified pod has no status: " + ConformancePods.describe(pod));
-      return;
-    }
-    List<Notification> list = byUid.computeIfAbsent(pod.getMetadata().getUid(), uid -> new ArrayList<>());
+    List<Notification> list = byPod.computeIfAbsent(key(pod), k -> new ArrayList<>());
     Notification notification = new Notification(pod, JSON.serialize(pod));
     synchronized (list) {
       list.add(notification);
@@ -41,8 +37,8 @@ final class StatusRecorder implements PodStatusListener {
   }
 
   /** The notifications of one pod so far, in the order they arrived. */
-  List<Notification> of(String uid) {
-    List<Notification> list = byUid.get(uid);
+  List<Notification> of(V1Pod pod) {
+    List<Notification> list = byPod.get(key(pod));
     if (list == null) {
       return List.of();
     }
@@ -53,5 +49,9 @@ final class StatusRecorder implements PodStatusListener {
 
   List<String> violations() {
     return List.copyOf(violations);
+  }
+
+  private static String key(V1Pod pod) {
+    return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
   }
 }

@@ -33,14 +33,28 @@ final class ConformanceSubjects {
   static class CorrectNotifying extends ProviderConformanceTest {
     @Override
     protected Provider createProvider() {
-      return new MapProvider.Notifying(false);
+      return new MapProvider.Notifying();
     }
   }
 
-  static class Regressing extends ProviderConformanceTest {
+  static class Regressing extends Quick {
     @Override
     protected Provider createProvider() {
-      return new MapProvider.Notifying(true);
+      return new MapProvider.Notifying(MapProvider.Flaw.REGRESSES);
+    }
+  }
+
+  static class IgnoresUpdate extends Quick {
+    @Override
+    protected Provider createProvider() {
+      return new MapProvider(MapProvider.Flaw.IGNORES_UPDATE);
+    }
+  }
+
+  static class SilentOnDelete extends Quick {
+    @Override
+    protected Provider createProvider() {
+      return new MapProvider.Notifying(MapProvider.Flaw.SILENT_ON_DELETE);
     }
   }
 

@@ -33,18 +33,29 @@ class MapProvider implements Provider {
     /** the status handed out is changed in place on delete. */
     MUTATES_STATUS,
     /** pods never leave Pending. */
-    NEVER_RUNS
+    NEVER_RUNS,
+    /** updatePod does nothing, without saying it cannot. */
+    IGNORES_UPDATE,
+    /** a deleted pod goes back to Pending for a few reads before it is gone. */
+    REGRESSES,
+    /** a notifier that does not signal the end of a deleted pod. */
+    SILENT_ON_DELETE
   }
 
   private final Set<Flaw> flaws;
   private final Map<String, V1Pod> pods = new ConcurrentHashMap<>();
   private final List<V1Pod> duplicates = new CopyOnWriteArrayList<>();
+  private final Map<String, Integer> regressingReads = new ConcurrentHashMap<>();
 
   MapProvider(Flaw... flaws) {
     this.flaws = flaws.length == 0 ? EnumSet.noneOf(Flaw.class) : EnumSet.of(flaws[0], flaws);
   }
 
   protected void changed(V1Pod pod) {}
+
+  protected boolean has(Flaw flaw) {
+    return flaws.contains(flaw);
+  }
 
   @Override
   public void createPod(V1Pod pod) {
@@ -63,7 +74,15 @@ class MapProvider implements Provider {
   }
 
   @Override
-  public void updatePod(V1Pod pod) {}
+  public void updatePod(V1Pod pod) {
+    if (flaws.contains(Flaw.IGNORES_UPDATE)) {
+      return;
+    }
+    pods.computeIfPresent(key(pod), (key, old) -> {
+      pod.setStatus(old.getStatus());
+      return pod;
+    });
+  }
 
   @Override
   public void deletePod(V1Pod pod) throws ProviderException {
@@ -74,27 +93,53 @@ class MapProvider implements Provider {
     if (known == null || flaws.contains(Flaw.IGNORES_DELETE)) {
       return;
     }
+    if (flaws.contains(Flaw.REGRESSES)) {
+      V1Pod again = ConformancePods.copy(known);
+      again.getStatus().setPhase("Pending");
+      pods.put(key(pod), again);
+      regressingReads.put(key(pod), 2);
+      return;
+    }
     if (flaws.contains(Flaw.MUTATES_STATUS)) {
       known.getStatus().setPhase("Succeeded");
       known.getStatus().setContainerStatuses(List.of());
       return;
     }
     pods.remove(key(pod));
+    V1Pod ended = ConformancePods.copy(known);
+    ended.setStatus(new V1PodStatus().phase("Succeeded"));
+    changed(ended);
   }
 
   @Override
   public Optional<V1Pod> getPod(String namespace, String name) {
-    return Optional.ofNullable(pods.get(namespace + "/" + name));
+    return Optional.ofNullable(read(namespace + "/" + name));
   }
 
-  @Override
-  public Optional<V1PodStatus> getPodStatus(String namespace, String name) {
-    return getPod(namespace, name).map(V1Pod::getStatus);
+  /** The pod of {@code key}; a regressing pod is gone after a few reads, and its end notified. */
+  private V1Pod read(String key) {
+    Integer left = regressingReads.computeIfPresent(key, (k, n) -> n - 1);
+    if (left != null && left <= 0) {
+      regressingReads.remove(key);
+      V1Pod gone = pods.remove(key);
+      if (gone != null) {
+        V1Pod ended = ConformancePods.copy(gone);
+        ended.setStatus(new V1PodStatus().phase("Succeeded"));
+        changed(ended);
+      }
+    }
+    return pods.get(key);
   }
 
   @Override
   public List<V1Pod> listPods() {
-    List<V1Pod> all = new ArrayList<>(pods.values());
+    List<V1Pod> all = new ArrayList<>();
+    for (String key : List.copyOf(pods.keySet())) {
+      V1Pod pod = read(key);
+      if (pod != null) {
+        all.add(pod);
+      }
+    }
     all.addAll(duplicates);
     return all;
   }
@@ -103,13 +148,12 @@ class MapProvider implements Provider {
     return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
   }
 
-  /** The same, pushing its statuses; {@code regress} sends Pending after Running. */
+  /** The same, signalling its changes. */
   static class Notifying extends MapProvider implements PodNotifier {
-    private final boolean regress;
     private PodStatusListener listener;
 
-    Notifying(boolean regress) {
-      this.regress = regress;
+    Notifying(Flaw... flaws) {
+      super(flaws);
     }
 
     @Override
@@ -119,12 +163,10 @@ class MapProvider implements Provider {
 
     @Override
     protected void changed(V1Pod pod) {
-      listener.podStatusChanged(pod);
-      if (regress) {
-        V1Pod again = ConformancePods.copy(pod);
-        again.getStatus().setPhase("Pending");
-        listener.podStatusChanged(again);
+      if (has(Flaw.SILENT_ON_DELETE) && "Succeeded".equals(pod.getStatus().getPhase())) {
+        return;
       }
+      listener.podStatusChanged(pod);
     }
   }
 }

@@ -39,7 +39,7 @@ class ProviderConformanceKitTest {
             }
           }
         });
-    assertThat(outcomes).as("tests run against %s", subject.getSimpleName()).hasSizeGreaterThanOrEqualTo(11);
+    assertThat(outcomes).as("tests run against %s", subject.getSimpleName()).hasSizeGreaterThanOrEqualTo(13);
     return outcomes;
   }
 
@@ -55,7 +55,7 @@ class ProviderConformanceKitTest {
     Map<String, String> outcomes = run(ConformanceSubjects.Correct.class);
 
     assertThat(failed(outcomes)).isEmpty();
-    assertThat(outcomes.get("notificationsArriveInOrder")).startsWith("ABORTED").contains("PodNotifier");
+    assertThat(outcomes.get("notificationsSignalEveryChange")).startsWith("ABORTED").contains("PodNotifier");
   }
 
   @Test
@@ -68,9 +68,25 @@ class ProviderConformanceKitTest {
   @Test
   void statusesGoingBackToPendingAreCaught() {
     assertThat(failed(run(ConformanceSubjects.Regressing.class)))
-        .containsOnlyKeys("notificationsArriveInOrder")
+        .containsOnlyKeys("statusesNeverGoBack")
         .hasValueSatisfying(new Condition<>(
             message -> message.contains("went back to Pending"), "says the pod went back to Pending"));
+  }
+
+  @Test
+  void aProviderThatIgnoresUpdatePodIsCaught() {
+    assertThat(failed(run(ConformanceSubjects.IgnoresUpdate.class)))
+        .containsOnlyKeys("updateIsAppliedOrRefusedAsInvalidInput")
+        .hasValueSatisfying(new Condition<>(message -> message.contains("conformance-updated"),
+            "names the label updatePod should have added"));
+  }
+
+  @Test
+  void aNotifierThatDoesNotSignalTheEndOfAPodIsCaught() {
+    assertThat(failed(run(ConformanceSubjects.SilentOnDelete.class)))
+        .containsOnlyKeys("notificationsSignalEveryChange")
+        .hasValueSatisfying(new Condition<>(message -> message.contains("after it ended"),
+            "says which notification is missing"));
   }
 
   @Test
@@ -100,6 +116,6 @@ class ProviderConformanceKitTest {
   void podsThatNeverRunAreCaughtNamingThePhase() {
     assertThat(failed(run(ConformanceSubjects.NeverRuns.class)))
         .hasEntrySatisfying("createdPodIsReportedRunning",
-            message -> assertThat(message).contains("getPodStatus to report Running").contains("Pending"));
+            message -> assertThat(message).contains("getPod to report Running").contains("Pending"));
   }
 }

@@ -58,11 +58,6 @@ public final class InstantProvider implements Provider, PodNotifier {
   }
 
   @Override
-  public Optional<V1PodStatus> getPodStatus(String namespace, String name) {
-    return getPod(namespace, name).map(V1Pod::getStatus);
-  }
-
-  @Override
   public List<V1Pod> listPods() {
     return List.copyOf(pods.values());
   }

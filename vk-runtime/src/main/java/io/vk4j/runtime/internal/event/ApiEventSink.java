@@ -1,0 +1,36 @@
+package io.vk4j.runtime.internal.event;
+
+import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.CoreV1Event;
+import io.kubernetes.client.util.PatchUtils;
+import io.vk4j.runtime.internal.queue.TokenBucket;
+
+/** Events written to the API server, each write taking a token of the node's rate limit. */
+final class ApiEventSink implements EventSink {
+  private final ApiClient client;
+  private final CoreV1Api core;
+  private final TokenBucket writes;
+
+  ApiEventSink(ApiClient client, TokenBucket writes) {
+    this.client = client;
+    this.core = new CoreV1Api(client);
+    this.writes = writes;
+  }
+
+  @Override
+  public void create(CoreV1Event event) throws ApiException, InterruptedException {
+    writes.acquire();
+    core.createNamespacedEvent(event.getMetadata().getNamespace(), event).execute();
+  }
+
+  @Override
+  public void patch(String namespace, String name, String mergePatch) throws ApiException, InterruptedException {
+    writes.acquire();
+    PatchUtils.patch(CoreV1Event.class,
+        () -> core.patchNamespacedEvent(name, namespace, new V1Patch(mergePatch)).buildCall(null),
+        V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
+  }
+}
