@@ -84,6 +84,11 @@ public final class VirtualNodeMain implements Callable<Integer> {
   @Option(names = "--disable-taint", description = "Register the node without its taint.")
   boolean disableTaint;
 
+  @Option(names = "--no-normal-pod-events",
+      description = "Record only Warning Events on pods, not the informational ones a kubelet records"
+          + " (Pulled, Created, Started, Killing): fewer API writes per pod.")
+  boolean noNormalPodEvents;
+
   @Option(names = "--taint-key", paramLabel = "KEY",
       description = "Key of the node's taint. Default: $VKUBELET_TAINT_KEY, else virtual-kubelet.io/provider.")
   String taintKey;
@@ -242,6 +247,7 @@ public final class VirtualNodeMain implements Callable<Integer> {
         podSyncWorkers,
         duration("--full-resync-period", fullResyncPeriod),
         !disableTaint,
+        !noNormalPodEvents,
         firstNonBlank(taintKey, environment.get("VKUBELET_TAINT_KEY")).orElse("virtual-kubelet.io/provider"),
         firstNonBlank(taintValue, environment.get("VKUBELET_TAINT_VALUE"))
             .orElseGet(() -> providerFactory(provider).defaultTaintValue()),
@@ -257,6 +263,7 @@ public final class VirtualNodeMain implements Callable<Integer> {
         .podSyncWorkers(settings.podSyncWorkers())
         .fullResyncPeriod(settings.fullResyncPeriod())
         .taintEnabled(settings.taintEnabled())
+        .normalPodEvents(settings.normalPodEvents())
         .taintKey(settings.taintKey())
         .taintValue(settings.taintValue())
         .taintEffect(settings.taintEffect())

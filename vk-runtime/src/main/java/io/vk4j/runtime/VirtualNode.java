@@ -3,12 +3,14 @@ package io.vk4j.runtime;
 import static java.util.Objects.requireNonNull;
 
 import io.kubernetes.client.openapi.ApiClient;
+import io.vk4j.api.PodEventRecorder;
 import io.vk4j.api.Provider;
 import io.vk4j.api.ProviderContext;
 import io.vk4j.api.ProviderException;
 import io.vk4j.api.ProviderFactory;
 import io.vk4j.runtime.internal.env.EnvResolver;
 import io.vk4j.runtime.internal.event.EventRecorder;
+import io.vk4j.runtime.internal.event.WarningEventsOnly;
 import io.vk4j.runtime.internal.kubelet.KubeletApiServer;
 import io.vk4j.runtime.internal.node.NodeController;
 import io.vk4j.runtime.internal.node.NodeSettings;
@@ -70,6 +72,7 @@ public final class VirtualNode implements AutoCloseable {
 
   private Provider provider;
   private EventRecorder events;
+  private PodEventRecorder podEvents;
   private NodeController nodeController;
   private PodController podController;
   private KubeletApiServer kubeletApi;
@@ -111,12 +114,13 @@ public final class VirtualNode implements AutoCloseable {
     started = true;
     TokenBucket writes = new TokenBucket(options.clientQps(), options.clientBurst());
     events = EventRecorder.create(apiClient, "vk4j", nodeName, options.eventQueueCapacity(), writes, CLOCK);
+    podEvents = options.normalPodEvents() ? events : new WarningEventsOnly(events);
     ApiClusterResources resources = ApiClusterResources.create(apiClient, Duration.ofSeconds(5), Duration.ofSeconds(30), 1024);
     ProviderContext.Builder context = ProviderContext.builder()
         .nodeName(nodeName)
         .configFile(providerConfig)
         .resources(resources)
-        .events(events);
+        .events(podEvents);
     if (environment != null) {
       context.environment(environment);
     }
@@ -141,7 +145,7 @@ public final class VirtualNode implements AutoCloseable {
     // the node controller is built first: env resolution needs its allocatable resources
     NodeController[] node = new NodeController[1];
     EnvResolver env = new EnvResolver(resources, () -> node[0].allocatable());
-    podController = PodController.create(nodeName, providerName, apiClient, provider, env, events, writes,
+    podController = PodController.create(nodeName, providerName, apiClient, provider, env, podEvents, writes,
         new PodController.Settings(options.podSyncWorkers(), options.fullResyncPeriod(), options.statusPollPeriod(),
             options.retryBaseDelay(), options.retryMaxDelay(), options.progressStatusDelay(),
             options.providerCallTimeout()), CLOCK);

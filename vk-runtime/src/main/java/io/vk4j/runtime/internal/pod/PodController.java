@@ -322,9 +322,13 @@ public final class PodController implements PodStatusListener, AutoCloseable {
    * that someone else wrote (it is reconciled with the provider's at once, not at the next resync).
    */
   private static boolean relevantChange(V1Pod old, V1Pod pod) {
+    if (Objects.equals(old.getMetadata().getResourceVersion(), pod.getMetadata().getResourceVersion())) {
+      return false; // the same version: typically the watch catching up with a write already offered to the cache
+    }
     return !Objects.equals(old.getMetadata().getDeletionTimestamp(), pod.getMetadata().getDeletionTimestamp())
         || SpecFingerprint.of(old) != SpecFingerprint.of(pod)
-        || !PodStatuses.same(old.getStatus(), pod.getStatus());
+        // equal models say the same; only different ones need the semantic comparison
+        || !Objects.equals(old.getStatus(), pod.getStatus()) && !PodStatuses.same(old.getStatus(), pod.getStatus());
   }
 
   /** Stops the workers and the watch; pods keep running in the provider and stay in the API server. */
