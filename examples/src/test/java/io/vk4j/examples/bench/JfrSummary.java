@@ -51,18 +51,21 @@ public final class JfrSummary {
 
   private static Map<String, String> areas() {
     Map<String, String> areas = new LinkedHashMap<>();
-    areas.put("io.vk4j.runtime.pod.SpecFingerprint", "vk4j SpecFingerprint");
-    areas.put("io.vk4j.runtime.pod.Pods.copy", "vk4j Pods.copy (JSON round trip)");
-    areas.put("io.vk4j.runtime.pod.PodWatcher", "vk4j PodWatcher");
-    areas.put("io.vk4j.runtime.pod.PodReconciler", "vk4j PodReconciler");
-    areas.put("io.vk4j.runtime.pod.PodApiWriter", "vk4j PodApiWriter");
-    areas.put("io.vk4j.runtime.pod.PodStatuses", "vk4j PodStatuses");
-    areas.put("io.vk4j.runtime.event", "vk4j events");
-    areas.put("io.vk4j.runtime.env", "vk4j env");
-    areas.put("io.vk4j.runtime.node", "vk4j node");
+    areas.put("io.vk4j.runtime.internal.pod.PodStatuses.same", "vk4j PodStatuses.same (canonical JSON)");
+    areas.put("io.vk4j.runtime.internal.pod.PodStatuses.canonical", "vk4j PodStatuses.same (canonical JSON)");
+    areas.put("io.vk4j.runtime.internal.pod.PodStatuses.merge", "vk4j PodStatuses.merge");
+    areas.put("io.vk4j.runtime.internal.pod.PodStatuses.copy", "vk4j PodStatuses.copy (JSON round trip)");
+    areas.put("io.vk4j.runtime.internal.pod.SpecFingerprint", "vk4j SpecFingerprint");
+    areas.put("io.vk4j.runtime.internal.pod.Pods.copy", "vk4j Pods.copy (JSON round trip)");
+    areas.put("io.vk4j.runtime.internal.client", "vk4j watch cache");
+    areas.put("io.vk4j.runtime.internal.pod.PodApiWriter", "vk4j status and delete writes");
+    areas.put("io.vk4j.runtime.internal.pod", "vk4j pod controller (other)");
+    areas.put("io.vk4j.runtime.internal.event", "vk4j events");
+    areas.put("io.vk4j.runtime.internal.env", "vk4j env");
+    areas.put("io.vk4j.runtime.internal.node", "vk4j node");
     areas.put("io.vk4j.runtime", "vk4j runtime (other)");
     areas.put("io.vk4j.provider", "provider");
-    areas.put("io.kubernetes.client.openapi.models", "client-java models (validate, getters)");
+    areas.put("io.kubernetes.client.openapi.models", "client-java models");
     areas.put("io.kubernetes.client.openapi.JSON", "client-java JSON");
     areas.put("io.kubernetes.client.util.Watch", "client-java Watch");
     areas.put("io.kubernetes.client", "client-java (other)");
@@ -76,6 +79,8 @@ public final class JfrSummary {
     areas.put("org.slf4j", "logging");
     areas.put("java.time.format", "java.time formatting");
     areas.put("java.util.regex", "regex");
+    areas.put("java.lang.Thread", "(thread)");
+    areas.put("java.util.concurrent.ThreadPoolExecutor", "(thread)");
     return areas;
   }
 
@@ -127,6 +132,13 @@ public final class JfrSummary {
       if (seen.add(area)) {
         inclusive.merge(area, weight, Double::sum);
       }
+      String type = frame.getMethod().getType().getName();
+      if (type.startsWith("io.vk4j.")) {
+        String method = type.substring(type.lastIndexOf('.') + 1) + "." + frame.getMethod().getName();
+        if (seen.add(method)) {
+          inclusive.merge("#" + method, weight, Double::sum);
+        }
+      }
     }
   }
 
@@ -135,9 +147,27 @@ public final class JfrSummary {
         allocated / 1e6);
     out.println("  CPU samples by thread: " + top(threadCpu, samples, 12));
     out.println("  CPU, innermost frame: " + top(selfCpu, samples, 16));
-    out.println("  CPU, anywhere on stack: " + top(inclusiveCpu, samples, 22));
+    out.println("  CPU, anywhere on stack: " + top(areasOnly(inclusiveCpu), samples, 22));
+    out.println("  CPU, vk4j methods anywhere on stack: " + top(methodsOnly(inclusiveCpu), samples, 30));
     out.println("  allocation, innermost frame: " + top(selfAlloc, allocated, 12));
-    out.println("  allocation, anywhere on stack: " + top(inclusiveAlloc, allocated, 18));
+    out.println("  allocation, anywhere on stack: " + top(areasOnly(inclusiveAlloc), allocated, 18));
+    out.println("  allocation, vk4j methods anywhere on stack: " + top(methodsOnly(inclusiveAlloc), allocated, 24));
+  }
+
+  private static Map<String, Double> areasOnly(Map<String, Double> inclusive) {
+    Map<String, Double> areas = new HashMap<>(inclusive);
+    areas.keySet().removeIf(k -> k.startsWith("#") || k.equals("(thread)"));
+    return areas;
+  }
+
+  private static Map<String, Double> methodsOnly(Map<String, Double> inclusive) {
+    Map<String, Double> methods = new HashMap<>();
+    inclusive.forEach((k, v) -> {
+      if (k.startsWith("#")) {
+        methods.put(k.substring(1), v);
+      }
+    });
+    return methods;
   }
 
   private static String top(Map<String, Double> values, double total, int limit) {

@@ -93,13 +93,13 @@ public final class NodeBenchmark {
     List<RunResult> results = new ArrayList<>();
     Report report = new Report(System.out);
     benchmark.calibrate(Duration.ofSeconds(30));
-    Map<String, String> variants = benchmark.jvmVariants();
+    List<Variant> variants = benchmark.variants();
     report.header(options, variants, benchmark.background);
     boolean complete = true;
     for (int run = 1; run <= options.runs; run++) {
       for (Scenario scenario : options.scenarios) {
-        for (Map.Entry<String, String> variant : variants.entrySet()) {
-          RunResult result = benchmark.run(scenario, run, variant.getKey(), variant.getValue());
+        for (Variant variant : variants) {
+          RunResult result = benchmark.run(scenario, run, variant);
           results.add(result);
           report.run(result);
           complete &= result.complete();
@@ -114,12 +114,26 @@ public final class NodeBenchmark {
     System.exit(complete ? 0 : 1);
   }
 
-  /** The node JVMs' {@code JAVA_TOOL_OPTIONS} by variant: given, else the StatefulSet's. */
-  Map<String, String> jvmVariants() throws IOException {
-    if (!options.jvmVariants.isEmpty()) {
-      return options.jvmVariants;
+  /** What the node processes run: a jar (and its class-data archive) with JVM options. */
+  record Variant(String name, String jvmOptions, Path jar, Path cdsArchive) {}
+
+  /**
+   * The variants compared: builds ({@code --jar-variant}) with the StatefulSet's options, or JVM
+   * options ({@code --jvm-variant}) with the one build, or the StatefulSet's options with the one build.
+   */
+  List<Variant> variants() throws IOException {
+    String deployed = DeployedJvm.of(options.statefulSet).benchmarkOptions();
+    List<Variant> variants = new ArrayList<>();
+    options.jarVariants.forEach((name, dir) -> {
+      Path archive = dir.resolve("vk4j-virtual-node.jsa");
+      variants.add(new Variant(name, deployed, dir.resolve("vk4j-virtual-node.jar"),
+          Files.exists(archive) ? archive : null));
+    });
+    options.jvmVariants.forEach((name, jvm) -> variants.add(new Variant(name, jvm, options.jar, options.cdsArchive)));
+    if (variants.isEmpty()) {
+      variants.add(new Variant("statefulset", deployed, options.jar, options.cdsArchive));
     }
-    return Map.of("statefulset", DeployedJvm.of(options.statefulSet).benchmarkOptions());
+    return variants;
   }
 
   /**
@@ -138,17 +152,18 @@ public final class NodeBenchmark {
 
   // ---------------------------------------------------------------- one run
 
-  private RunResult run(Scenario scenario, int run, String variant, String jvmOptions) throws Exception {
+  private RunResult run(Scenario scenario, int run, Variant variant) throws Exception {
+    String jvmOptions = variant.jvmOptions();
     String startedAt = OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));
     double load = Double.parseDouble(NodeProcess.loadAverage());
     int sequence = ++runs;
     Path dir = Files.createDirectories(options.results.resolve(String.format("%02d-run%d-%s-%s", sequence, run,
-        scenario.text().replace(':', '-'), variant)));
+        scenario.text().replace(':', '-'), variant.name())));
     List<String> nodes = new ArrayList<>();
     for (int i = 0; i < scenario.nodes(); i++) {
       nodes.add("b" + suffix + sequence + (char) ('a' + i)); // short: thread names keep 15 characters
     }
-    log("run %d, scenario %s, JVM variant %s: nodes %s (load average %.1f)", run, scenario.text(), variant, nodes,
+    log("run %d, scenario %s, variant %s: nodes %s (load average %.1f)", run, scenario.text(), variant.name(), nodes,
         load);
     Map<String, String> namespaceOf = new HashMap<>();
     List<PodPhaseWatch> watches = new ArrayList<>();
@@ -179,7 +194,7 @@ public final class NodeBenchmark {
             "ECI_PROTOCOL", "http", "ECI_KUBE_PROXY", "false",
             "ECI_QUOTA_PODS", Integer.toString(Math.max(scenario.podsPerNode(), 3000))));
       }
-      processes.addAll(startNodes(scenario, nodes, environment, dir));
+      processes.addAll(startNodes(scenario, variant, nodes, environment, dir));
 
       // ---- start-up: until every node is Ready
       awaitReady(nodes, processes);
@@ -232,7 +247,7 @@ public final class NodeBenchmark {
       NodeProcess.HeapReading empty = heap(processes, dir, "after-deletion");
       peakRss = Math.max(peakRss, sum(processes, NodeProcess::peakRssBytes));
 
-      return new RunResult(scenario, variant, jvmOptions, startedAt, complete, load, startup, cpuAtReady,
+      return new RunResult(scenario, variant.name(), jvmOptions, startedAt, complete, load, startup, cpuAtReady,
           (allRunning - start) / 1e9, latencies(createdAt, watches), cpuAtRunning, settled.cpu,
           (settled.nanos - allRunning) / 1e9, (idle.nanos - settled.nanos) / 1e9, idle.cpu - settled.cpu,
           nodeRequests(settled, idle), peakRss, rss, withPods.liveBytes(), withPods.committedBytes(),
@@ -245,6 +260,13 @@ public final class NodeBenchmark {
               * Runtime.getRuntime().availableProcessors(),
           settled.apiServerCpu - beforeCreate.apiServerCpu);
     } finally {
+      if (options.profile) {
+        // dumped while the process runs: a node that stops on SIGTERM halts before JFR's own dump at exit
+        for (NodeProcess process : processes) {
+          process.jcmd("JFR.dump filename=" + dir.resolve(process.name() + ".jfr"),
+              dir.resolve(process.name() + "-jfr-dump.txt"));
+        }
+      }
       processes.forEach(NodeProcess::close);
       if (emulator != null) {
         emulator.close();
@@ -261,7 +283,8 @@ public final class NodeBenchmark {
   private static void summarizeRecordings(Path dir) throws IOException {
     List<Path> recordings;
     try (var files = Files.list(dir)) {
-      recordings = files.filter(f -> f.toString().endsWith(".jfr")).sorted().toList();
+      recordings = files.filter(f -> f.toString().endsWith(".jfr") && !f.getFileName().toString()
+          .startsWith("recording-")).sorted().toList();
     }
     try (PrintStream profile = new PrintStream(Files.newOutputStream(dir.resolve("profile.txt")), true,
         StandardCharsets.UTF_8)) {
@@ -272,26 +295,26 @@ public final class NodeBenchmark {
     System.err.print(Files.readString(dir.resolve("profile.txt")));
   }
 
-  private List<NodeProcess> startNodes(Scenario scenario, List<String> nodes, Map<String, String> environment,
-      Path dir) throws IOException {
+  private List<NodeProcess> startNodes(Scenario scenario, Variant variant, List<String> nodes,
+      Map<String, String> environment, Path dir) throws IOException {
     List<NodeProcess> started = new ArrayList<>();
     List<String> java = new ArrayList<>(List.of("java"));
-    if (options.cdsArchive != null) {
-      java.add("-XX:SharedArchiveFile=" + options.cdsArchive); // as the image's entry point
+    if (variant.cdsArchive() != null) {
+      java.add("-XX:SharedArchiveFile=" + variant.cdsArchive()); // as the image's entry point
     }
     if (options.classList != null) {
       java.add("-XX:DumpLoadedClassList=" + dir.resolve("loaded-%s.classlist"));
     }
     if (options.profile) {
       // JFR's profile settings and a GC log; the figures of such a run include their overhead
-      java.add("-XX:StartFlightRecording=filename=" + dir.resolve("node-%p.jfr") + ",settings=profile,dumponexit=true");
+      java.add("-XX:StartFlightRecording=filename=" + dir.resolve("recording-%p.jfr") + ",settings=profile");
       java.add("-Xlog:gc*:file=" + dir.resolve("gc.log"));
       java.add("-XX:NativeMemoryTracking=summary");
     }
     java.addAll(options.extraJvmOptions);
     if (scenario.oneJvm() && scenario.nodes() > 1) {
       List<String> command = named(java, "nodes");
-      command.addAll(List.of("-cp", options.jar + ":" + options.testClasses, "io.vk4j.examples.SeveralNodesMain",
+      command.addAll(List.of("-cp", variant.jar() + ":" + options.testClasses, "io.vk4j.examples.SeveralNodesMain",
           options.kubeconfig.toString(), scenario.eci() ? "eci" : "fake"));
       command.addAll(nodes);
       started.add(NodeProcess.start("nodes", command, environment, dir.resolve("nodes.log")));
@@ -299,7 +322,7 @@ public final class NodeBenchmark {
     }
     for (String node : nodes) {
       List<String> command = named(java, node);
-      command.addAll(List.of("-jar", options.jar.toString(), "--provider", scenario.eci() ? "eci" : "fake",
+      command.addAll(List.of("-jar", variant.jar().toString(), "--provider", scenario.eci() ? "eci" : "fake",
           "--nodename", node, "--kubeconfig", options.kubeconfig.toString(), "--kubelet-port", "0"));
       started.add(NodeProcess.start(node, command, environment, dir.resolve(node + ".log")));
     }

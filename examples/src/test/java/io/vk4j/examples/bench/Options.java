@@ -10,7 +10,8 @@ import java.util.Map;
 final class Options {
   static final String USAGE = String.join("\n",
       "usage: scripts/benchmark.sh [SCENARIO...] [--runs R] [--idle-seconds S] [--concurrency C]",
-      "                            [--jvm-options OPTS | --jvm-variant NAME=OPTS...] [--extra-jvm-options OPTS]",
+      "                            [--jvm-options OPTS | --jvm-variant NAME=OPTS... | --jar-variant NAME=DIR...]",
+      "                            [--extra-jvm-options OPTS]",
       "                            [--profile] [--class-list FILE] [--cds-archive FILE|''] [--label TEXT]",
       "  SCENARIO: N (one node, N pods), KxN (K nodes of N pods, one JVM each), KxN:1jvm (K nodes in one",
       "            JVM), eci:N (the ECI provider against the emulator); default: 1000 3000");
@@ -27,6 +28,8 @@ final class Options {
   Path classList;
   /** JAVA_TOOL_OPTIONS of the node JVMs by variant name; empty: the StatefulSet's only. */
   Map<String, String> jvmVariants = new LinkedHashMap<>();
+  /** Builds to compare by variant name: directories with vk4j-virtual-node.jar (and .jsa). */
+  Map<String, Path> jarVariants = new LinkedHashMap<>();
   List<String> extraJvmOptions = new ArrayList<>();
   List<Scenario> scenarios = new ArrayList<>();
   List<Long> controlPlanePids = new ArrayList<>();
@@ -53,12 +56,12 @@ final class Options {
           case "--control-plane-pid" -> o.controlPlanePids.add(Long.parseLong(args[++i]));
           case "--jvm-options" -> o.jvmVariants.put("given", args[++i]);
           case "--jvm-variant" -> {
-            String variant = args[++i];
-            int equals = variant.indexOf('=');
-            if (equals < 1) {
-              throw new IllegalArgumentException("--jvm-variant takes NAME=OPTIONS, not '" + variant + "'");
-            }
-            o.jvmVariants.put(variant.substring(0, equals), variant.substring(equals + 1));
+            String[] variant = nameAndValue(arg, args[++i]);
+            o.jvmVariants.put(variant[0], variant[1]);
+          }
+          case "--jar-variant" -> {
+            String[] variant = nameAndValue(arg, args[++i]);
+            o.jarVariants.put(variant[0], Path.of(variant[1]));
           }
           case "--extra-jvm-options" -> o.extraJvmOptions.addAll(List.of(args[++i].trim().split("\\s+")));
           case "--runs" -> o.runs = positive(arg, args[++i]);
@@ -78,6 +81,9 @@ final class Options {
       throw new IllegalArgumentException("option " + args[args.length - 1] + " needs a value");
     }
     o.extraJvmOptions.removeIf(String::isEmpty);
+    if (!o.jarVariants.isEmpty() && !o.jvmVariants.isEmpty()) {
+      throw new IllegalArgumentException("compare builds (--jar-variant) or JVM options, not both at once");
+    }
     if (o.scenarios.isEmpty()) {
       o.scenarios.add(Scenario.parse("1000"));
       o.scenarios.add(Scenario.parse("3000"));
@@ -94,6 +100,14 @@ final class Options {
       }
     }
     return o;
+  }
+
+  private static String[] nameAndValue(String option, String text) {
+    int equals = text.indexOf('=');
+    if (equals < 1) {
+      throw new IllegalArgumentException(option + " takes NAME=VALUE, not '" + text + "'");
+    }
+    return new String[] {text.substring(0, equals), text.substring(equals + 1)};
   }
 
   private static int positive(String option, String value) {

@@ -21,13 +21,13 @@ final class Report {
     this.out = out;
   }
 
-  void header(Options options, Map<String, String> variants, Map<String, Double> background) {
+  void header(Options options, List<NodeBenchmark.Variant> variants, Map<String, Double> background) {
     out.printf(Locale.ROOT, "vk4j node benchmark %s%n", options.label);
     out.printf(Locale.ROOT, "scenarios %s, %d run(s) interleaved, idle window %d s, create concurrency %d%n",
         options.scenarios.stream().map(Scenario::text).collect(Collectors.joining(" ")), options.runs,
         options.idleSeconds, options.concurrency);
-    variants.forEach((name, jvmOptions) -> out.printf(Locale.ROOT, "node JVMs (%s): JAVA_TOOL_OPTIONS=\"%s\"%s%s%n",
-        name, jvmOptions,
+    variants.forEach(v -> out.printf(Locale.ROOT, "node JVMs (%s): %s%s, JAVA_TOOL_OPTIONS=\"%s\"%s%s%n",
+        v.name(), v.jar(), v.cdsArchive() == null ? "" : " with " + v.cdsArchive(), v.jvmOptions(),
         options.extraJvmOptions.isEmpty() ? "" : ", command line " + String.join(" ", options.extraJvmOptions),
         options.profile ? ", with JFR (settings=profile), NMT and -Xlog:gc*" : ""));
     this.severalVariants = variants.size() > 1;
