@@ -27,6 +27,7 @@ public final class LeanJson {
   private static final List<Class<?>> CLIENT_ADAPTED = List.of(Date.class, java.sql.Date.class,
       OffsetDateTime.class, LocalDate.class, byte[].class);
   private static boolean installed;
+  private static Gson standalone;
 
   private LeanJson() {}
 
@@ -37,6 +38,20 @@ public final class LeanJson {
     }
     JSON.setGson(leanerThan(JSON.getGson()));
     installed = true;
+  }
+
+  /**
+   * The lean mapper, for code that decodes on its own: client-java's mapper once {@link #install()}
+   * replaced it, else one of the same kind (client-java's stays as it is).
+   */
+  public static synchronized Gson mapper() {
+    if (installed) {
+      return JSON.getGson();
+    }
+    if (standalone == null) {
+      standalone = leanerThan(JSON.getGson());
+    }
+    return standalone;
   }
 
   /** A mapper that binds models reflectively, with {@code standard}'s adapters for the rest. */
