@@ -24,8 +24,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -100,8 +100,11 @@ public final class PodController implements PodStatusListener, AutoCloseable {
     this.settings = settings;
     this.cache = cache;
     // two threads: one may run the start-up sweep while the other enforces provider call deadlines
-    this.timer = Executors.newScheduledThreadPool(2,
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(2,
         new ThreadFactoryBuilder().setNameFormat(nodeName + "-pod-timer-%d").setDaemon(true).build());
+    // every provider call arms a deadline and cancels it: cancelled ones leave the queue at once
+    timer.setRemoveOnCancelPolicy(true);
+    this.timer = timer;
     this.workerThreads = new ThreadFactoryBuilder().setNameFormat(nodeName + "-pod-worker-%d").setDaemon(true).build();
     this.queue = new WorkQueue<>(timer, settings.retryBaseDelay(), settings.retryMaxDelay(), new TokenBucket(10, 100));
     this.calls = new ProviderCalls(timer, settings.providerCallTimeout());

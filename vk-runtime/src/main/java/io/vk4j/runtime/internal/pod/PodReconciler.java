@@ -313,8 +313,7 @@ final class PodReconciler {
   }
 
   private static void synced(PodRecord record, V1PodStatus reported, V1Pod shown) {
-    // a copy: a provider that changed its status object in place would otherwise look unchanged
-    record.syncedReport = reported.equals(record.syncedReport) ? record.syncedReport : PodStatuses.copy(reported);
+    record.syncedReport = reported; // kept, not copied: getPod's results are never changed afterwards (SPI)
     record.syncedVersion = shown.getMetadata().getResourceVersion();
   }
 
