@@ -263,8 +263,12 @@ public final class NodeBenchmark {
       if (options.profile) {
         // dumped while the process runs: a node that stops on SIGTERM halts before JFR's own dump at exit
         for (NodeProcess process : processes) {
-          process.jcmd("JFR.dump filename=" + dir.resolve(process.name() + ".jfr"),
-              dir.resolve(process.name() + "-jfr-dump.txt"));
+          try {
+            process.jcmd("JFR.dump filename=" + dir.resolve(process.name() + ".jfr"),
+                dir.resolve(process.name() + "-jfr-dump.txt"));
+          } catch (IOException e) {
+            log("no JFR recording of %s: %s", process.name(), e.getMessage());
+          }
         }
       }
       processes.forEach(NodeProcess::close);
@@ -324,6 +328,7 @@ public final class NodeBenchmark {
       List<String> command = named(java, node);
       command.addAll(List.of("-jar", variant.jar().toString(), "--provider", scenario.eci() ? "eci" : "fake",
           "--nodename", node, "--kubeconfig", options.kubeconfig.toString(), "--kubelet-port", "0"));
+      command.addAll(options.nodeArgs);
       started.add(NodeProcess.start(node, command, environment, dir.resolve(node + ".log")));
     }
     return started;

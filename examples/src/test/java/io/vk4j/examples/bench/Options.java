@@ -11,7 +11,7 @@ final class Options {
   static final String USAGE = String.join("\n",
       "usage: scripts/benchmark.sh [SCENARIO...] [--runs R] [--idle-seconds S] [--concurrency C]",
       "                            [--jvm-options OPTS | --jvm-variant NAME=OPTS... | --jar-variant NAME=DIR...]",
-      "                            [--extra-jvm-options OPTS]",
+      "                            [--extra-jvm-options OPTS] [--node-args ARGS]",
       "                            [--profile] [--class-list FILE] [--cds-archive FILE|''] [--label TEXT]",
       "  SCENARIO: N (one node, N pods), KxN (K nodes of N pods, one JVM each), KxN:1jvm (K nodes in one",
       "            JVM), eci:N (the ECI provider against the emulator); default: 1000 3000");
@@ -31,6 +31,8 @@ final class Options {
   /** Builds to compare by variant name: directories with vk4j-virtual-node.jar (and .jsa). */
   Map<String, Path> jarVariants = new LinkedHashMap<>();
   List<String> extraJvmOptions = new ArrayList<>();
+  /** Added to every node's command line (VirtualNodeMain's flags), for example --no-normal-pod-events. */
+  List<String> nodeArgs = new ArrayList<>();
   List<Scenario> scenarios = new ArrayList<>();
   List<Long> controlPlanePids = new ArrayList<>();
   int runs = 1;
@@ -64,6 +66,7 @@ final class Options {
             o.jarVariants.put(variant[0], Path.of(variant[1]));
           }
           case "--extra-jvm-options" -> o.extraJvmOptions.addAll(List.of(args[++i].trim().split("\\s+")));
+          case "--node-args" -> o.nodeArgs.addAll(List.of(args[++i].trim().split("\\s+")));
           case "--runs" -> o.runs = positive(arg, args[++i]);
           case "--idle-seconds" -> o.idleSeconds = positive(arg, args[++i]);
           case "--concurrency" -> o.concurrency = positive(arg, args[++i]);
@@ -81,6 +84,7 @@ final class Options {
       throw new IllegalArgumentException("option " + args[args.length - 1] + " needs a value");
     }
     o.extraJvmOptions.removeIf(String::isEmpty);
+    o.nodeArgs.removeIf(String::isEmpty);
     if (!o.jarVariants.isEmpty() && !o.jvmVariants.isEmpty()) {
       throw new IllegalArgumentException("compare builds (--jar-variant) or JVM options, not both at once");
     }

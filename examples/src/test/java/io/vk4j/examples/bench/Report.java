@@ -31,6 +31,9 @@ final class Report {
         options.extraJvmOptions.isEmpty() ? "" : ", command line " + String.join(" ", options.extraJvmOptions),
         options.profile ? ", with JFR (settings=profile), NMT and -Xlog:gc*" : ""));
     this.severalVariants = variants.size() > 1;
+    if (!options.nodeArgs.isEmpty()) {
+      out.printf("node command line adds: %s%n", String.join(" ", options.nodeArgs));
+    }
     Map<String, String> perMinute = new TreeMap<>();
     background.forEach((k, v) -> perMinute.put(k, f1(v * 60)));
     out.printf(Locale.ROOT, "the API server's own requests per minute, subtracted from the nodes': %s%n", perMinute);
