@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
-# The runtime benchmark (issue 3 §8): N pods (default 3000) on one virtual node with the in-memory
-# provider. Prints one table; see docs/benchmark.md.
+# The node benchmark (issue 13): node processes started as users run them -- the shipped jar, the
+# StatefulSet's JVM options -- with thousands of pods, measured from the outside. See docs/benchmark.md.
 #
-#   scripts/benchmark.sh [N] [--concurrency C] [--workers W] [--quiet-seconds S]
+#   scripts/benchmark.sh [SCENARIO...] [--runs R] [--idle-seconds S] [--concurrency C]
+#                        [--jvm-options OPTS] [--extra-jvm-options OPTS] [--profile] [--no-build]
+#                        [--class-list FILE]
+#
+#   SCENARIO  N: one node with N pods (fake provider, start delay 0); KxN: K nodes of N pods, one JVM
+#             each; KxN:1jvm: the K nodes in one JVM; eci:N: the ECI provider against the emulator.
+#             Default: 1000 3000. Runs are interleaved: 1000 3000 1000 3000 ... with --runs 2.
 #
 # With $KUBECONFIG set it runs against that cluster. Otherwise it starts a PRIVATE etcd and
 # kube-apiserver from the local control plane's binaries (scripts/control-plane.sh build), on free
-# ports in a temporary directory, and stops exactly those at the end: thousands of pods would
-# otherwise load the shared control plane that tests use, and the benchmark would measure their
-# load too. Pods are bound by nodeName, so it needs no scheduler or controller manager.
+# ports in a temporary directory, and stops exactly those at the end. Logs, class histograms and JFR
+# recordings stay in examples/target/benchmark/<time>/, with the report. The node JVMs map the
+# class-data sharing archive Maven builds (examples/target/vk4j-virtual-node.jsa), as the image does;
+# --class-list FILE writes the classes they loaded, from which that archive is built.
 #
-# Not a test: it takes several minutes and measures speed, which tests never assert.
-# Needs the project's modules in ~/.m2 (installed once if missing).
+# Not a test: it takes minutes and measures speed, which tests never assert.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-case "${1:-}" in -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 say() { echo "[benchmark] $*" >&2; }
 
 PRIVATE_DIR=
@@ -49,7 +55,8 @@ free_port() { # a port nothing listens on, from a range the shared control plane
 start_private_control_plane() {
   "$ROOT/scripts/control-plane.sh" install
   "$ROOT/scripts/control-plane.sh" build
-  local bin=${VK4J_CACHE:-$HOME/.cache/vk4j}/kubernetes-1.20.2/bin
+  local bin
+  bin=$("$ROOT/scripts/control-plane.sh" bin)
   PRIVATE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/vk4j-bench-cp.XXXXXX")
   local dir=$PRIVATE_DIR etcd_port api_port token
   etcd_port=$(free_port); api_port=$(free_port)
@@ -102,26 +109,37 @@ else
   start_private_control_plane
 fi
 
-if [ ! -d "$HOME/.m2/repository/io/vk4j/vk-runtime" ]; then
-  say "installing the modules the benchmark needs (once)"
-  (cd "$ROOT" && mvn -B -q -DskipTests -pl examples -am install)
-fi
-
-say "kubeconfig: $KCFG"
-cd "$ROOT"
-# Run from a private copy of the class path: a module installed into ~/.m2 while the benchmark runs
-# would otherwise replace jars under the running JVM.
-mvn -B -q -pl examples test-compile \
-  org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile="$WORK_DIR/classpath.txt"
-mkdir -p "$WORK_DIR/lib"
-cp -r examples/target/classes "$WORK_DIR/classes"
-cp -r examples/target/test-classes "$WORK_DIR/test-classes"
-n=0
-tr ':' '\n' <"$WORK_DIR/classpath.txt" | while read -r jar; do
-  [ -n "$jar" ] || continue
-  n=$((n + 1)); cp "$jar" "$WORK_DIR/lib/$n-$(basename "$jar")"   # numbered: names may repeat across groups
+args=()
+build=true
+for arg in "$@"; do
+  if [ "$arg" = --no-build ]; then build=false; else args+=("$arg"); fi
 done
-java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  -cp "$WORK_DIR/classes:$WORK_DIR/test-classes:$WORK_DIR/lib/*" \
-  io.vk4j.examples.bench.RuntimeBenchmark "$KCFG" "$@"
+if $build; then
+  say "building the shipped jar and the benchmark (reactor build, nothing installed)"
+  (cd "$ROOT" && mvn -B -q -DskipTests -pl examples -am package)
+fi
+# Run from private copies: a build while the benchmark runs would otherwise replace jars under it.
+# -p: the class-data sharing archive checks the jar's size and time
+cp -p "$ROOT/examples/target/vk4j-virtual-node.jar" "$ROOT/vk-eci-emulator/target/vk-eci-emulator.jar" "$WORK_DIR/"
+cds_args=()
+if [ -f "$ROOT/examples/target/vk4j-virtual-node.jsa" ]; then
+  cp -p "$ROOT/examples/target/vk4j-virtual-node.jsa" "$WORK_DIR/"
+  cds_args=(--cds-archive "$WORK_DIR/vk4j-virtual-node.jsa")
+fi
+cp -r "$ROOT/examples/target/test-classes" "$WORK_DIR/test-classes"
+cp -r "$ROOT/vk-testkit/target/classes" "$WORK_DIR/testkit-classes"
+
+RESULTS=$ROOT/examples/target/benchmark/$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$RESULTS"
+commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+git -C "$ROOT" diff --quiet HEAD 2>/dev/null || commit="$commit+changes"
+pid_args=()
+for pid in ${PIDS[@]+"${PIDS[@]}"}; do pid_args+=(--control-plane-pid "$pid"); done
+say "kubeconfig $KCFG; results in $RESULTS"
+java -Xmx1g -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -cp "$WORK_DIR/vk4j-virtual-node.jar:$WORK_DIR/test-classes:$WORK_DIR/testkit-classes" \
+  io.vk4j.examples.bench.NodeBenchmark --kubeconfig "$KCFG" --jar "$WORK_DIR/vk4j-virtual-node.jar" \
+  --test-classes "$WORK_DIR/test-classes" --emulator-jar "$WORK_DIR/vk-eci-emulator.jar" \
+  --statefulset "$ROOT/examples/deploy/statefulset.yaml" --results "$RESULTS" \
+  --label "at commit $commit" ${pid_args[@]+"${pid_args[@]}"} ${cds_args[@]+"${cds_args[@]}"} ${args[@]+"${args[@]}"} | tee "$RESULTS/report.txt"
+exit "${PIPESTATUS[0]}"

@@ -8,6 +8,7 @@
 #   scripts/control-plane.sh stop      stop exactly the processes that start launched (by PID file)
 #   scripts/control-plane.sh status    exit 0 when the API server answers /readyz
 #   scripts/control-plane.sh running   exit 0 when the API server that start launched is alive (ready or not)
+#   scripts/control-plane.sh bin       print the directory of the cached binaries
 #
 # Environment:
 #   VK4J_CACHE     binary cache (default ~/.cache/vk4j)
@@ -219,5 +220,6 @@ case "${1:-}" in
   stop) stop_processes; log "stopped" ;;
   status) ready ;;
   running) alive kube-apiserver ;;
-  *) sed -n '2,20p' "$0" >&2; exit 2 ;;
+  bin) echo "$BIN" ;;
+  *) sed -n '2,21p' "$0" >&2; exit 2 ;;
 esac

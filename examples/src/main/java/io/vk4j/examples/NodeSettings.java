@@ -14,6 +14,7 @@ record NodeSettings(
     int podSyncWorkers,
     Duration fullResyncPeriod,
     boolean taintEnabled,
+    boolean normalPodEvents,
     String taintKey,
     String taintValue,
     String taintEffect,

@@ -7,6 +7,7 @@ import io.vk4j.api.Providers;
 import io.vk4j.runtime.KubeletApiOptions;
 import io.vk4j.runtime.VirtualNode;
 import io.vk4j.runtime.VirtualNodeOptions;
+import io.vk4j.runtime.json.LeanJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -82,6 +83,11 @@ public final class VirtualNodeMain implements Callable<Integer> {
 
   @Option(names = "--disable-taint", description = "Register the node without its taint.")
   boolean disableTaint;
+
+  @Option(names = "--no-normal-pod-events",
+      description = "Record only Warning Events on pods, not the informational ones a kubelet records"
+          + " (Pulled, Created, Started, Killing): fewer API writes per pod.")
+  boolean noNormalPodEvents;
 
   @Option(names = "--taint-key", paramLabel = "KEY",
       description = "Key of the node's taint. Default: $VKUBELET_TAINT_KEY, else virtual-kubelet.io/provider.")
@@ -180,6 +186,7 @@ public final class VirtualNodeMain implements Callable<Integer> {
 
   public static void main(String[] args) {
     LogLevels.configure(LogLevels.fromArgs(args), LogLevels.formatFromArgs(args)); // before any logger logs
+    LeanJson.install(); // this process owns client-java's JSON mapper: bind pods in one pass (see the class)
     ShutdownSignal shutdown = ShutdownSignal.install();
     int status = commandLine(System.getenv(), shutdown).execute(args);
     shutdown.exitingByItself();
@@ -289,6 +296,7 @@ public final class VirtualNodeMain implements Callable<Integer> {
         podSyncWorkers,
         duration("--full-resync-period", fullResyncPeriod),
         !disableTaint,
+        !noNormalPodEvents,
         firstNonBlank(taintKey, environment.get("VKUBELET_TAINT_KEY")).orElse("virtual-kubelet.io/provider"),
         firstNonBlank(taintValue, environment.get("VKUBELET_TAINT_VALUE"))
             .orElseGet(() -> providerFactory(provider).defaultTaintValue()),
@@ -312,6 +320,7 @@ public final class VirtualNodeMain implements Callable<Integer> {
         .podSyncWorkers(settings.podSyncWorkers())
         .fullResyncPeriod(settings.fullResyncPeriod())
         .taintEnabled(settings.taintEnabled())
+        .normalPodEvents(settings.normalPodEvents())
         .taintKey(settings.taintKey())
         .taintValue(settings.taintValue())
         .taintEffect(settings.taintEffect())

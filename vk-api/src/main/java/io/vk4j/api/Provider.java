@@ -88,7 +88,9 @@ public interface Provider extends AutoCloseable {
    * {@link PodStatusListener notification}, and on a fixed period for providers that do not notify.
    * The pod's {@code metadata.uid} must be the UID it was created with (it tells a pod from a
    * successor of the same name). Must reflect pods deleted from the backend behind the runtime's
-   * back: the runtime reports a pod that vanished as Failed.
+   * back: the runtime reports a pod that vanished as Failed. The runtime may keep the returned pod to
+   * tell later whether its status changed: return new objects for a new status, and never change a
+   * returned one.
    */
   Optional<V1Pod> getPod(String namespace, String name) throws ProviderException;
 

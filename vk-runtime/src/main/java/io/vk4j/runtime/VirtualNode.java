@@ -3,6 +3,7 @@ package io.vk4j.runtime;
 import static java.util.Objects.requireNonNull;
 
 import io.kubernetes.client.openapi.ApiClient;
+import io.vk4j.api.PodEventRecorder;
 import io.vk4j.api.Provider;
 import io.vk4j.api.ProviderContext;
 import io.vk4j.api.ProviderException;
@@ -20,6 +21,7 @@ import io.vk4j.runtime.internal.sweep.NodeFate;
 import io.vk4j.runtime.internal.sweep.Retirement;
 import io.vk4j.runtime.internal.sweep.SweepApi;
 import io.vk4j.runtime.internal.event.EventRecorder;
+import io.vk4j.runtime.internal.event.WarningEventsOnly;
 import io.vk4j.runtime.internal.kubelet.KubeletApiServer;
 import io.vk4j.runtime.internal.node.NodeController;
 import io.vk4j.runtime.internal.node.NodeSettings;
@@ -85,6 +87,7 @@ public final class VirtualNode implements AutoCloseable {
   private SweepApi sweepApi;
   private ClusterSweeper sweeper;
   private EventRecorder events;
+  private PodEventRecorder podEvents;
   private NodeController nodeController;
   private PodController podController;
   private KubeletApiServer kubeletApi;
@@ -130,13 +133,14 @@ public final class VirtualNode implements AutoCloseable {
     ApiRequestMetrics.install(apiClient, registry);
     events = EventRecorder.create(apiClient, "vk4j", nodeName, options.eventQueueCapacity(), writes, CLOCK);
     events.countInto(metrics);
+    podEvents = options.normalPodEvents() ? events : new WarningEventsOnly(events);
     sweepApi = new ApiSweepApi(apiClient, writes, nodeName);
     ApiClusterResources resources = ApiClusterResources.create(apiClient, Duration.ofSeconds(5), Duration.ofSeconds(30), 1024);
     ProviderContext.Builder context = ProviderContext.builder()
         .nodeName(nodeName)
         .configFile(providerConfig)
         .resources(resources)
-        .events(events)
+        .events(podEvents)
         .meterRegistry(registry);
     if (environment != null) {
       context.environment(environment);
@@ -162,7 +166,7 @@ public final class VirtualNode implements AutoCloseable {
     // the node controller is built first: env resolution needs its allocatable resources
     NodeController[] node = new NodeController[1];
     EnvResolver env = new EnvResolver(resources, () -> node[0].allocatable());
-    podController = PodController.create(nodeName, providerName, apiClient, provider, env, events, writes,
+    podController = PodController.create(nodeName, providerName, apiClient, provider, env, podEvents, writes,
         new PodController.Settings(options.podSyncWorkers(), options.fullResyncPeriod(), options.statusPollPeriod(),
             options.retryBaseDelay(), options.retryMaxDelay(), options.progressStatusDelay(),
             options.providerCallTimeout()), CLOCK, metrics);

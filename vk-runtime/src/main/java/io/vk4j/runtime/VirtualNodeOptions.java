@@ -154,6 +154,16 @@ public abstract class VirtualNodeOptions {
     return Duration.ofSeconds(1);
   }
 
+  /**
+   * Whether pods get the informational (Normal) Events a kubelet records (Pulled, Created, Started,
+   * Killing...); Warnings are recorded either way. Off saves one API write per such Event: four or
+   * more per pod lifecycle (docs/benchmark.md).
+   */
+  @Value.Default
+  public boolean normalPodEvents() {
+    return true;
+  }
+
   /** Events waiting to be sent; more are dropped with a log line. */
   @Value.Default
   public int eventQueueCapacity() {

@@ -35,6 +35,10 @@ final class PodPhaseWatch implements AutoCloseable {
     thread.start();
   }
 
+  String namespace() {
+    return namespace;
+  }
+
   Map<String, Long> runningAt() {
     return runningAt;
   }

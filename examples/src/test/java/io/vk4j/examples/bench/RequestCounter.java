@@ -16,6 +16,9 @@ import okhttp3.Response;
  * {@code PUT leases}, {@code WATCH pods}...), so that the benchmark reports counted figures.
  */
 final class RequestCounter implements Interceptor {
+  /** The key's resource for requests outside the resource API ({@code /metrics}, {@code /readyz}...). */
+  static final String NON_RESOURCE = "(non-resource)";
+
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
 
   @Override
@@ -45,7 +48,7 @@ final class RequestCounter implements Interceptor {
 
   static boolean isWrite(String key) {
     return key.startsWith("POST ") || key.startsWith("PUT ") || key.startsWith("PATCH ")
-        || key.startsWith("DELETE ");
+        || key.startsWith("DELETE ") || key.startsWith("DELETECOLLECTION ");
   }
 
   /** Whether the request was about pods (pods, pods/status, pods/binding...). */
@@ -58,12 +61,22 @@ final class RequestCounter implements Interceptor {
     return counts.entrySet().stream().filter(e -> which.test(e.getKey())).mapToLong(Map.Entry::getValue).sum();
   }
 
-  /** {@code VERB resource[/subresource]}, with GET split into GET, LIST and WATCH. */
+  /**
+   * {@code VERB resource[/subresource]}, with GET split into GET, LIST and WATCH and a DELETE of a
+   * collection named DELETECOLLECTION, as the API server's metrics name them.
+   */
   static String key(Request request) {
-    List<String> path = resourcePath(request.url().encodedPathSegments());
-    String resource = path.isEmpty() ? "other" : path.size() >= 3 ? path.get(0) + "/" + path.get(2) : path.get(0);
+    List<String> segments = request.url().encodedPathSegments();
+    boolean resourceApi = !segments.isEmpty() && (segments.get(0).equals("api") || segments.get(0).equals("apis"));
+    List<String> path = resourcePath(segments);
+    if (!resourceApi || path.isEmpty()) {
+      return request.method() + " " + NON_RESOURCE;
+    }
+    String resource = path.size() >= 3 ? path.get(0) + "/" + path.get(2) : path.get(0);
     String verb = request.method();
-    if (verb.equals("GET")) {
+    if (verb.equals("DELETE") && path.size() == 1) {
+      verb = "DELETECOLLECTION";
+    } else if (verb.equals("GET")) {
       String watch = request.url().queryParameter("watch");
       if ("true".equals(watch) || "1".equals(watch)) {
         verb = "WATCH";

@@ -28,6 +28,29 @@ class RequestCounterTest {
     assertThat(key("POST", "/api/v1/namespaces/ns/events")).isEqualTo("POST events");
     assertThat(key("DELETE", "/api/v1/namespaces/ns/pods/web")).isEqualTo("DELETE pods");
     assertThat(key("GET", "/api/v1/namespaces")).isEqualTo("LIST namespaces");
+    assertThat(key("DELETE", "/api/v1/namespaces/ns/pods")).isEqualTo("DELETECOLLECTION pods");
+    assertThat(key("GET", "/metrics")).isEqualTo("GET (non-resource)");
+  }
+
+  @Test
+  void apiServerMetricsUseTheSameKeys() {
+    String metrics = String.join("\n",
+        "# TYPE apiserver_request_total counter",
+        "apiserver_request_total{code=\"200\",component=\"apiserver\",contentType=\"application/json\","
+            + "dry_run=\"\",group=\"\",resource=\"pods\",scope=\"resource\",subresource=\"status\","
+            + "verb=\"PUT\",version=\"v1\"} 2999",
+        "apiserver_request_total{code=\"409\",component=\"apiserver\",contentType=\"application/json\","
+            + "dry_run=\"\",group=\"\",resource=\"pods\",scope=\"resource\",subresource=\"status\","
+            + "verb=\"PUT\",version=\"v1\"} 1",
+        "apiserver_request_total{code=\"200\",component=\"\",contentType=\"text/plain\",dry_run=\"\","
+            + "group=\"\",resource=\"\",scope=\"\",subresource=\"/metrics\",verb=\"GET\",version=\"\"} 4",
+        "apiserver_request_total{code=\"200\",component=\"apiserver\",contentType=\"application/json\","
+            + "dry_run=\"\",group=\"coordination.k8s.io\",resource=\"leases\",scope=\"resource\","
+            + "subresource=\"\",verb=\"PUT\",version=\"v1\"} 1.2e+03",
+        "apiserver_request_duration_seconds_bucket{le=\"0.05\",resource=\"pods\",verb=\"PUT\"} 7");
+
+    assertThat(ApiServerRequests.parse(metrics)).containsExactly(
+        Map.entry("GET (non-resource)", 4L), Map.entry("PUT leases", 1200L), Map.entry("PUT pods/status", 3000L));
   }
 
   @Test

@@ -1,18 +1,16 @@
 package io.vk4j.runtime.internal.client;
 
-import com.google.gson.JsonObject;
-import com.google.gson.reflect.TypeToken;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.JSON;
+import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1NodeList;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodList;
 import io.kubernetes.client.util.Watch;
 import java.io.IOException;
-import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,8 +19,6 @@ import okhttp3.OkHttpClient;
 
 /** The API server's list and watch of the pods bound to a node, or of the Node itself. Internal to vk4j. */
 public final class ApiListWatch<T> implements ListWatch<T> {
-  // events are read as JSON first: a BOOKMARK's pod has "containers": null, which the V1Pod model rejects
-  private static final Type EVENT_TYPE = new TypeToken<Watch.Response<JsonObject>>() {}.getType();
   private static final int PAGE_SIZE = 500;
 
   private interface Lister<T> {
@@ -70,6 +66,10 @@ public final class ApiListWatch<T> implements ListWatch<T> {
         .resourceVersion(rv).timeoutSeconds(timeout).buildCall(null));
   }
 
+  private static V1ObjectMeta metadataOf(Object object) {
+    return ((KubernetesObject) object).getMetadata();
+  }
+
   @Override
   public Page<T> list(String continueToken) throws ApiException {
     return lister.list(continueToken);
@@ -79,8 +79,8 @@ public final class ApiListWatch<T> implements ListWatch<T> {
   public Events<T> watch(String resourceVersion) throws ApiException {
     int timeout = 300 + ThreadLocalRandom.current().nextInt(300);
     Call longCall = watchHttp.newCall(watchCall.build(resourceVersion, timeout).request());
-    Watch<JsonObject> watch = Watch.createWatch(client, longCall, EVENT_TYPE);
-    Iterator<Watch.Response<JsonObject>> responses = watch.iterator();
+    Watch<T> watch = LeanWatch.start(client, longCall, type);
+    Iterator<Watch.Response<T>> responses = watch.iterator();
     return new Events<>() {
       @Override
       public Event<T> next() throws IOException {
@@ -88,12 +88,11 @@ public final class ApiListWatch<T> implements ListWatch<T> {
           if (!responses.hasNext()) {
             return null;
           }
-          Watch.Response<JsonObject> response = responses.next();
+          Watch.Response<T> response = responses.next();
           return switch (response.type) {
-            case "BOOKMARK" -> new Event<>(response.type, null,
-                response.object.getAsJsonObject("metadata").get("resourceVersion").getAsString(), null);
+            case "BOOKMARK" -> new Event<>(response.type, null, metadataOf(response.object).getResourceVersion(), null);
             case "ERROR" -> new Event<>(response.type, null, null, response.status);
-            default -> new Event<>(response.type, JSON.getGson().fromJson(response.object, type), null, null);
+            default -> new Event<>(response.type, response.object, null, null);
           };
         } catch (RuntimeException e) {
           // the client wraps I/O failures of the stream in RuntimeExceptions

@@ -7,6 +7,9 @@ import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.util.PatchUtils;
 import io.vk4j.runtime.internal.queue.TokenBucket;
+import java.io.IOException;
+import okhttp3.Call;
+import okhttp3.Response;
 
 /** Events written to the API server, each write taking a token of the node's rate limit. */
 final class ApiEventSink implements EventSink {
@@ -23,7 +26,16 @@ final class ApiEventSink implements EventSink {
   @Override
   public void create(CoreV1Event event) throws ApiException, InterruptedException {
     writes.acquire();
-    core.createNamespacedEvent(event.getMetadata().getNamespace(), event).execute();
+    // the raw response: the created Event is not needed, so it is not decoded
+    Call call = core.createNamespacedEvent(event.getMetadata().getNamespace(), event).buildCall(null);
+    try (Response response = call.execute()) {
+      if (!response.isSuccessful()) {
+        throw new ApiException(response.code(), response.headers().toMultimap(),
+            response.body() == null ? null : response.body().string());
+      }
+    } catch (IOException e) {
+      throw new ApiException(e);
+    }
   }
 
   @Override

@@ -24,8 +24,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -108,8 +108,11 @@ public final class PodController implements PodStatusListener, AutoCloseable {
     this.settings = settings;
     this.cache = cache;
     // two threads: one may run the start-up sweep while the other enforces provider call deadlines
-    this.timer = Executors.newScheduledThreadPool(2,
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(2,
         new ThreadFactoryBuilder().setNameFormat(nodeName + "-pod-timer-%d").setDaemon(true).build());
+    // every provider call arms a deadline and cancels it: cancelled ones leave the queue at once
+    timer.setRemoveOnCancelPolicy(true);
+    this.timer = timer;
     this.workerThreads = new ThreadFactoryBuilder().setNameFormat(nodeName + "-pod-worker-%d").setDaemon(true).build();
     this.queue = new WorkQueue<>(timer, settings.retryBaseDelay(), settings.retryMaxDelay(), new TokenBucket(10, 100),
         metrics::queued);
@@ -337,9 +340,13 @@ public final class PodController implements PodStatusListener, AutoCloseable {
    * that someone else wrote (it is reconciled with the provider's at once, not at the next resync).
    */
   private static boolean relevantChange(V1Pod old, V1Pod pod) {
+    if (Objects.equals(old.getMetadata().getResourceVersion(), pod.getMetadata().getResourceVersion())) {
+      return false; // the same version: typically the watch catching up with a write already offered to the cache
+    }
     return !Objects.equals(old.getMetadata().getDeletionTimestamp(), pod.getMetadata().getDeletionTimestamp())
         || SpecFingerprint.of(old) != SpecFingerprint.of(pod)
-        || !PodStatuses.same(old.getStatus(), pod.getStatus());
+        // equal models say the same; only different ones need the semantic comparison
+        || !Objects.equals(old.getStatus(), pod.getStatus()) && !PodStatuses.same(old.getStatus(), pod.getStatus());
   }
 
   /** Stops the workers and the watch; pods keep running in the provider and stay in the API server. */

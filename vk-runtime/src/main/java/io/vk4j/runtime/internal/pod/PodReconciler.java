@@ -176,7 +176,7 @@ final class PodReconciler {
     record.created = true;
     record.rejected = false;
     record.specHash = spec;
-    events.normal(pod, "ProviderCreated", "Created in provider " + providerName);
+    // no Event of its own: a kubelet records none here, and the container Events that follow say it
     return null;
   }
 
@@ -296,9 +296,14 @@ final class PodReconciler {
     if (reported == null) {
       return Outcome.DONE;
     }
+    if (pod.getMetadata().getResourceVersion() != null
+        && pod.getMetadata().getResourceVersion().equals(record.syncedVersion) && reported.equals(record.syncedReport)) {
+      return Outcome.DONE; // a resync or a repeated signal: neither side changed since they last agreed
+    }
     V1PodStatus desired = PodStatuses.merge(pod.getStatus(), reported);
     if (PodStatuses.same(desired, pod.getStatus())) {
       record.progressSince = 0;
+      synced(record, reported, pod);
       return Outcome.DONE;
     }
     if (PodStatuses.isProgressOnly(desired)) {
@@ -314,10 +319,18 @@ final class PodReconciler {
     }
     record.progressSince = 0;
     List<ContainerEvents.Event> lifecycle = ContainerEvents.between(pod, pod.getStatus(), desired);
-    if (write(pod, desired)) {
+    Optional<V1Pod> written = writer.writeStatus(pod, desired);
+    if (written.isPresent()) {
+      cache.offer(written.get());
+      synced(record, reported, written.get());
       lifecycle.forEach(e -> record(pod, e.warning(), e.reason(), e.message()));
     }
     return Outcome.DONE;
+  }
+
+  private static void synced(PodRecord record, V1PodStatus reported, V1Pod shown) {
+    record.syncedReport = reported; // kept, not copied: getPod's results are never changed afterwards (SPI)
+    record.syncedVersion = shown.getMetadata().getResourceVersion();
   }
 
   private Outcome vanished(V1Pod pod, PodRecord record) throws ApiException, InterruptedException {

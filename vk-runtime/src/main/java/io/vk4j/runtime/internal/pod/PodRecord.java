@@ -1,5 +1,7 @@
 package io.vk4j.runtime.internal.pod;
 
+import io.kubernetes.client.openapi.models.V1PodStatus;
+
 /**
  * What the runtime remembers of one pod (one UID) between reconciles: little, so that thousands
  * of pods stay cheap. Only the worker that holds the pod's key touches it.
@@ -20,4 +22,10 @@ final class PodRecord {
   long missingSince;
   /** When a progress-only status was first seen unwritten (clock millis), or 0. */
   long progressSince;
+  /**
+   * The provider's status and the pod's resourceVersion at which the API server was last seen to
+   * show it (or was written to): while neither changed, there is nothing to compare or write.
+   */
+  V1PodStatus syncedReport;
+  String syncedVersion;
 }

@@ -1,26 +1,23 @@
 package io.vk4j.runtime.internal.pod;
 
-import com.google.gson.JsonObject;
-import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1Pod;
+import java.util.Objects;
 
 /**
  * A hash of the parts of a pod a provider acts on (containers, init containers, active deadline,
- * tolerations, labels, annotations): an update reaches the provider only when it changes.
+ * tolerations, labels, annotations): an update reaches the provider only when it changes. The
+ * models' own value hashes, computed without building anything: it runs on every watch event and
+ * every reconcile.
  */
 final class SpecFingerprint {
   private SpecFingerprint() {}
 
   static int of(V1Pod pod) {
-    JsonObject relevant = new JsonObject();
+    int hash = Objects.hash(pod.getMetadata().getLabels(), pod.getMetadata().getAnnotations());
     if (pod.getSpec() != null) {
-      relevant.add("containers", JSON.getGson().toJsonTree(pod.getSpec().getContainers()));
-      relevant.add("initContainers", JSON.getGson().toJsonTree(pod.getSpec().getInitContainers()));
-      relevant.add("activeDeadlineSeconds", JSON.getGson().toJsonTree(pod.getSpec().getActiveDeadlineSeconds()));
-      relevant.add("tolerations", JSON.getGson().toJsonTree(pod.getSpec().getTolerations()));
+      hash = 31 * hash + Objects.hash(pod.getSpec().getContainers(), pod.getSpec().getInitContainers(),
+          pod.getSpec().getActiveDeadlineSeconds(), pod.getSpec().getTolerations());
     }
-    relevant.add("labels", JSON.getGson().toJsonTree(pod.getMetadata().getLabels()));
-    relevant.add("annotations", JSON.getGson().toJsonTree(pod.getMetadata().getAnnotations()));
-    return relevant.toString().hashCode();
+    return hash;
   }
 }
