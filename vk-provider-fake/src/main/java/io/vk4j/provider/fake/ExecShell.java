@@ -30,6 +30,7 @@ final class ExecShell {
   private final PodSimulation.ContainerView container;
   private final boolean tty;
   private volatile TerminalSize size;
+  private boolean exited; // a shell's script ran exit
 
   ExecShell(PodSimulation.ContainerView container, boolean tty) {
     this.container = container;
@@ -112,12 +113,13 @@ final class ExecShell {
       throws IOException {
     int code = 0;
     for (String part : script.split(";")) {
-      List<String> words = words(part);
+      List<String> words = words(part, environment());
       if (words.isEmpty()) {
         continue;
       }
       code = execute(words, stdin, out, err);
       if (words.get(0).equals("exit")) {
+        exited = true;
         return code;
       }
     }
@@ -138,14 +140,10 @@ final class ExecShell {
       if (tty) {
         write(out, line + "\n"); // a terminal echoes what is typed
       }
-      List<String> words = words(line);
-      if (words.isEmpty()) {
-        continue;
-      }
-      code = execute(words, Optional.empty(), out, err);
+      code = script(line, Optional.empty(), out, err);
       out.flush();
       err.flush();
-      if (words.get(0).equals("exit")) {
+      if (exited) {
         return code;
       }
     }
@@ -185,13 +183,28 @@ final class ExecShell {
     return 0;
   }
 
-  /** Splits a command line on blanks, honouring single and double quotes. */
-  static List<String> words(String line) {
+  /**
+   * Splits a command line on blanks as a shell does: quotes honoured, {@code $NAME} and {@code
+   * ${NAME}} replaced by the container's variables (empty when unset) outside single quotes.
+   */
+  static List<String> words(String line, Map<String, String> variables) {
     List<String> words = new ArrayList<>();
     StringBuilder word = new StringBuilder();
     char quote = 0;
     boolean inWord = false;
-    for (char c : line.toCharArray()) {
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c == '$' && quote != '\'' && i + 1 < line.length()) {
+        int end = variableEnd(line, i + 1);
+        if (end > i + 1) {
+          String name = line.substring(i + 1, end);
+          boolean braced = name.startsWith("{");
+          word.append(variables.getOrDefault(braced ? name.substring(1, name.length() - 1) : name, ""));
+          inWord = true;
+          i = end - 1;
+          continue;
+        }
+      }
       if (quote != 0) {
         if (c == quote) {
           quote = 0;
@@ -216,6 +229,19 @@ final class ExecShell {
       words.add(word.toString());
     }
     return words;
+  }
+
+  /** Where the variable name that starts at {@code start} ends ({@code start} when there is none). */
+  private static int variableEnd(String line, int start) {
+    if (line.charAt(start) == '{') {
+      int close = line.indexOf('}', start);
+      return close > start + 1 ? close + 1 : start;
+    }
+    int end = start;
+    while (end < line.length() && (Character.isLetterOrDigit(line.charAt(end)) || line.charAt(end) == '_')) {
+      end++;
+    }
+    return end;
   }
 
   private static int exitCode(List<String> args, OutputStream err) throws IOException {

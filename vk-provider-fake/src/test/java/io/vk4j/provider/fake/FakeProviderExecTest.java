@@ -74,6 +74,22 @@ class FakeProviderExecTest {
   }
 
   @Test
+  void shellScriptsReplaceVariablesOutsideSingleQuotes() throws Exception {
+    TestAttachIO io = run("sh", "-c", "echo $GREETING; echo \"${GREETING}!\" '$GREETING' [$MISSING] $?");
+
+    assertThat(io.out()).isEqualTo("hi there\nhi there! $GREETING [] $?\n");
+    assertThat(run("echo", "$GREETING").out()).as("no shell, no expansion").isEqualTo("$GREETING\n");
+  }
+
+  @Test
+  void anInteractiveShellRunsSeveralCommandsOnALine() throws Exception {
+    TestAttachIO io = new TestAttachIO("echo one; exit 6\necho never\n", false);
+
+    assertThat(provider.runInContainer(main, List.of("sh"), io)).isEqualTo(6);
+    assertThat(io.out()).isEqualTo("/ # one\n");
+  }
+
+  @Test
   void unknownCommandsExit127WithAMessageOnStderr() throws Exception {
     TestAttachIO io = run("nginx", "-t");
 
