@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
  * The documented limits of a container group (CreateContainerGroup, and UpdateContainerGroup's result),
  * checked against a parsed request. Each violation is answered as ECI's API reference documents the field's
  * bound; where the reference is ambiguous the stricter reading is enforced (docs/eci-emulator.md lists both).
+ * Kept apart from the provider's own copy ({@code EciLimits}) on purpose: each is read from the documentation,
+ * so that a mistake in one fails the other's tests instead of being shared.
  */
 final class CreateLimits {
 

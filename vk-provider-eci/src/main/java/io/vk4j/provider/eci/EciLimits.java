@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 /**
  * The limits ECI's API reference documents for what the provider sends (docs/eci-provider.md lists each and what
  * the provider does about it), and a collector for the ones a pod breaks: the pod then fails once, with every
- * problem named by field, value and limit, before any call.
+ * problem named by field, value and limit, before any call. The emulator has its own copy on purpose (the
+ * tests set one against the other).
  */
 final class EciLimits {
   private EciLimits() {}
