@@ -604,7 +604,7 @@ public final class EciProvider
 
   /**
    * Groups ECI could not schedule (a ScheduleFailed group with a NoStock event, say) are replaced by new ones
-   * with backoff, as ACK's {@code eci-fail-strategy} fail-back (its default) does; fail-fast pods fail instead.
+   * with backoff, as ACK's {@code eci-fail-strategy} fail-back and fail-over (its default) do; fail-fast pods fail instead.
    */
   private final class Replacements implements StatusSync.ScheduleFailures {
     @Override
