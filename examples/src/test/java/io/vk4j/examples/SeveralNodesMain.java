@@ -31,7 +31,7 @@ public final class SeveralNodesMain {
       System.err.println("usage: SeveralNodesMain KUBECONFIG PROVIDER NODE...");
       System.exit(2);
     }
-    LogLevels.configure(Optional.empty());
+    LogLevels.configure(Optional.empty(), Optional.empty());
     LeanJson.install(); // as VirtualNodeMain does
     ShutdownSignal shutdown = ShutdownSignal.install();
     ApiClient client = KubeClients.create(Optional.of(Path.of(args[0])));
