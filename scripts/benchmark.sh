@@ -140,6 +140,6 @@ java -Xmx1g -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "$WORK_DIR/vk4j-virtual-node.jar:$WORK_DIR/test-classes:$WORK_DIR/testkit-classes" \
   io.vk4j.examples.bench.NodeBenchmark --kubeconfig "$KCFG" --jar "$WORK_DIR/vk4j-virtual-node.jar" \
   --test-classes "$WORK_DIR/test-classes" --emulator-jar "$WORK_DIR/vk-eci-emulator.jar" \
-  --statefulset "$ROOT/examples/deploy/statefulset.yaml" --results "$RESULTS" \
+  --statefulset "$ROOT/examples/deploy/base/statefulset.yaml" --results "$RESULTS" \
   --label "at commit $commit" ${pid_args[@]+"${pid_args[@]}"} ${cds_args[@]+"${cds_args[@]}"} ${args[@]+"${args[@]}"} | tee "$RESULTS/report.txt"
 exit "${PIPESTATUS[0]}"

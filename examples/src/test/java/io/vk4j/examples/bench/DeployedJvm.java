@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What the shipped manifests say about the node process. The JVM the StatefulSet ({@code examples/deploy/statefulset.yaml}) runs: its
+ * What the shipped manifests say about the node process. The JVM the StatefulSet ({@code examples/deploy/base/statefulset.yaml}) runs: its
  * {@code JAVA_TOOL_OPTIONS} and its container's memory limit. The benchmark starts node processes
  * with exactly these options, and with {@code -XX:MaxRAM} set to the limit so that heap sizing by
  * percentages comes out as inside the container.
