@@ -165,7 +165,7 @@ class DeployManifestsIT {
           core.readNamespacedPod("app", namespace).execute().getStatus().getPhase()));
       await().atMost(TIMEOUT).until(() -> core.listNamespacedEvent(namespace)
           .fieldSelector("involvedObject.name=app").execute().getItems().stream().map(CoreV1Event::getReason)
-          .collect(Collectors.toSet()).containsAll(List.of("ProviderCreated", "Started")));
+          .collect(Collectors.toSet()).containsAll(List.of("Created", "Started")));
       if (cluster.kubeletClientCaFile().isPresent()) {
         assertThat(kubectl.run("-n", namespace, "logs", "app").succeeded()).contains("fake container app started");
       }
