@@ -3,9 +3,8 @@ package io.vk4j.runtime.internal.event;
 import com.google.gson.stream.JsonWriter;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1ObjectReference;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
@@ -20,8 +19,8 @@ final class EventJson {
   private EventJson() {}
 
   static byte[] of(CoreV1Event event) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(768);
-    try (JsonWriter json = new JsonWriter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8))) {
+    StringWriter text = new StringWriter(768); // encoded once at the end, not per token
+    try (JsonWriter json = new JsonWriter(text)) {
       json.beginObject();
       json.name("apiVersion").value("v1");
       json.name("kind").value("Event");
@@ -56,9 +55,9 @@ final class EventJson {
       field(json, "reportingInstance", event.getReportingInstance());
       json.endObject();
     } catch (IOException e) {
-      throw new UncheckedIOException(e); // a byte array does not fail
+      throw new UncheckedIOException(e); // a StringWriter does not fail
     }
-    return bytes.toByteArray();
+    return text.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   private static void field(JsonWriter json, String name, String value) throws IOException {
