@@ -72,7 +72,7 @@ final class KubeClients {
     // watches hold a response open for minutes; the API server ends them well inside this.
     // HTTP/1.1, one connection per concurrent request: over HTTP/2 every response is read and
     // decrypted by one reader thread that hands it over, and the pod watch was reset under load;
-    // 1.8 CPU-s less at 1,000 pods and one pod watch instead of 15 (docs/benchmark.md). The pool
+    // 2.1 CPU-s less at 1,000 pods and one pod watch instead of 15 (docs/benchmark.md). The pool
     // keeps a connection for each pod worker, the Event sender and the watches.
     OkHttpClient.Builder http = client.getHttpClient().newBuilder()
         .readTimeout(5, TimeUnit.MINUTES)
