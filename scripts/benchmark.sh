@@ -4,7 +4,8 @@
 #
 #   scripts/benchmark.sh [SCENARIO...] [--runs R] [--idle-seconds S] [--concurrency C]
 #                        [--jvm-options OPTS] [--extra-jvm-options OPTS] [--profile] [--no-build]
-#                        [--class-list FILE]
+#                        [--class-list FILE] [--node-args ARGS]
+#                        [--jvm-variant NAME=OPTS]... [--jar-variant NAME=DIR]...
 #
 #   SCENARIO  N: one node with N pods (fake provider, start delay 0); KxN: K nodes of N pods, one JVM
 #             each; KxN:1jvm: the K nodes in one JVM; eci:N: the ECI provider against the emulator.
@@ -16,12 +17,14 @@
 # recordings stay in examples/target/benchmark/<time>/, with the report. The node JVMs map the
 # class-data sharing archive Maven builds (examples/target/vk4j-virtual-node.jsa), as the image does;
 # --class-list FILE writes the classes they loaded, from which that archive is built.
+# --jvm-variant compares JVM options on this build; --jar-variant compares builds (DIR holds
+# vk4j-virtual-node.jar, optionally its .jsa and the statefulset.yaml whose options it runs with).
 #
 # Not a test: it takes minutes and measures speed, which tests never assert.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-case "${1:-}" in -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 say() { echo "[benchmark] $*" >&2; }
 
 PRIVATE_DIR=
@@ -140,6 +143,6 @@ java -Xmx1g -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "$WORK_DIR/vk4j-virtual-node.jar:$WORK_DIR/test-classes:$WORK_DIR/testkit-classes" \
   io.vk4j.examples.bench.NodeBenchmark --kubeconfig "$KCFG" --jar "$WORK_DIR/vk4j-virtual-node.jar" \
   --test-classes "$WORK_DIR/test-classes" --emulator-jar "$WORK_DIR/vk-eci-emulator.jar" \
-  --statefulset "$ROOT/examples/deploy/statefulset.yaml" --results "$RESULTS" \
+  --statefulset "$ROOT/examples/deploy/base/statefulset.yaml" --results "$RESULTS" \
   --label "at commit $commit" ${pid_args[@]+"${pid_args[@]}"} ${cds_args[@]+"${cds_args[@]}"} ${args[@]+"${args[@]}"} | tee "$RESULTS/report.txt"
 exit "${PIPESTATUS[0]}"

@@ -145,6 +145,17 @@ class VirtualNodeMainTest {
   }
 
   @Test
+  void apiServerTlsOffersTheJvmsCipherOrderNotOkHttps() {
+    okhttp3.ConnectionSpec spec = KubeClients.modernTls(new String[] {"TLS_CHACHA20_POLY1305_SHA256",
+        "TLS_AES_128_GCM_SHA256", "TLS_RSA_WITH_NULL_SHA256"});
+
+    // OkHttp's own order puts AES-GCM first; a suite OkHttp's modern TLS leaves out stays out
+    assertThat(spec.cipherSuites()).extracting(okhttp3.CipherSuite::javaName)
+        .containsExactly("TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256");
+    assertThat(spec.tlsVersions()).isEqualTo(okhttp3.ConnectionSpec.MODERN_TLS.tlsVersions());
+  }
+
+  @Test
   void helpListsTheFlagsAndTheProviders() {
     assertThat(execute(Map.of(), "--help")).isZero();
 

@@ -4,6 +4,7 @@ import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1ClusterRole;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1Role;
 import io.kubernetes.client.openapi.models.V1StatefulSet;
 import io.kubernetes.client.util.Yaml;
 import java.io.IOException;
@@ -13,8 +14,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What the shipped manifests say about the node process. The JVM the StatefulSet ({@code examples/deploy/statefulset.yaml}) runs: its
- * {@code JAVA_TOOL_OPTIONS} and its container's memory limit. The benchmark starts node processes
+ * What the shipped manifests say about the node process. The JVM the StatefulSet
+ * ({@code examples/deploy/base/statefulset.yaml}) runs: its {@code JAVA_TOOL_OPTIONS} and its container's memory limit. The benchmark starts node processes
  * with exactly these options, and with {@code -XX:MaxRAM} set to the limit so that heap sizing by
  * percentages comes out as inside the container.
  */
@@ -32,13 +33,15 @@ record DeployedJvm(String javaToolOptions, Optional<Long> memoryLimitBytes) {
   }
 
   /**
-   * The resources (with subresources, {@code pods/status}) the node's ClusterRole in
-   * {@code rbac.yaml} allows: the nodes' requests are those of these resources.
+   * The resources (with subresources, {@code pods/status}) the node's ClusterRole and Roles in
+   * {@code rbac.yaml} allow (the Leases are a Role's): the nodes' requests are those of these resources.
    */
   static Set<String> nodeResources(Path rbac) throws IOException {
     Set<String> resources = new TreeSet<>();
     for (Object document : Yaml.loadAll(rbac.toFile())) {
       if (document instanceof V1ClusterRole role) {
+        role.getRules().forEach(rule -> resources.addAll(rule.getResources()));
+      } else if (document instanceof V1Role role) {
         role.getRules().forEach(rule -> resources.addAll(rule.getResources()));
       }
     }

@@ -118,17 +118,21 @@ public final class NodeBenchmark {
   record Variant(String name, String jvmOptions, Path jar, Path cdsArchive) {}
 
   /**
-   * The variants compared: builds ({@code --jar-variant}) with the StatefulSet's options, or JVM
-   * options ({@code --jvm-variant}) with the one build, or the StatefulSet's options with the one build.
+   * The variants compared: builds ({@code --jar-variant}) with the StatefulSet's options (that build's
+   * own, when its directory holds its {@code statefulset.yaml}), or JVM options ({@code --jvm-variant})
+   * with the one build, or the StatefulSet's options with the one build.
    */
   List<Variant> variants() throws IOException {
     String deployed = DeployedJvm.of(options.statefulSet).benchmarkOptions();
     List<Variant> variants = new ArrayList<>();
-    options.jarVariants.forEach((name, dir) -> {
+    for (Map.Entry<String, Path> build : options.jarVariants.entrySet()) {
+      Path dir = build.getValue();
       Path archive = dir.resolve("vk4j-virtual-node.jsa");
-      variants.add(new Variant(name, deployed, dir.resolve("vk4j-virtual-node.jar"),
+      Path manifest = dir.resolve("statefulset.yaml");
+      String jvm = Files.exists(manifest) ? DeployedJvm.of(manifest).benchmarkOptions() : deployed;
+      variants.add(new Variant(build.getKey(), jvm, dir.resolve("vk4j-virtual-node.jar"),
           Files.exists(archive) ? archive : null));
-    });
+    }
     options.jvmVariants.forEach((name, jvm) -> variants.add(new Variant(name, jvm, options.jar, options.cdsArchive)));
     if (variants.isEmpty()) {
       variants.add(new Variant("statefulset", deployed, options.jar, options.cdsArchive));

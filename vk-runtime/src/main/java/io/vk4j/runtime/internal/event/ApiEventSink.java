@@ -8,6 +8,9 @@ import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.util.PatchUtils;
 import io.vk4j.runtime.internal.queue.TokenBucket;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import okhttp3.Call;
 import okhttp3.Response;
 
@@ -26,8 +29,14 @@ final class ApiEventSink implements EventSink {
   @Override
   public void create(CoreV1Event event) throws ApiException, InterruptedException {
     writes.acquire();
-    // the raw response: the created Event is not needed, so it is not decoded
-    Call call = core.createNamespacedEvent(event.getMetadata().getNamespace(), event).buildCall(null);
+    // client-java's request (its base path, authentication and interceptors) with a body written by
+    // EventJson; the raw response: the created Event is not needed, so it is not decoded
+    String path = "/api/v1/namespaces/" + client.escapeString(event.getMetadata().getNamespace()) + "/events";
+    // mutable collections: the authentication adds to them
+    Map<String, String> headers =
+        new HashMap<>(Map.of("Accept", "application/json", "Content-Type", "application/json"));
+    Call call = client.buildCall(null, path, "POST", new ArrayList<>(), new ArrayList<>(), EventJson.of(event),
+        headers, new HashMap<>(), new HashMap<>(), new String[] {"BearerToken"}, null);
     try (Response response = call.execute()) {
       if (!response.isSuccessful()) {
         throw new ApiException(response.code(), response.headers().toMultimap(),
