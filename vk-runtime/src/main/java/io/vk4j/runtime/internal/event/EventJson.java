@@ -66,8 +66,8 @@ final class EventJson {
     }
   }
 
-  /** RFC 3339 in UTC, with seconds (the recorder's times have no fraction). */
-  private static String time(OffsetDateTime time) {
+  /** RFC 3339 in UTC with seconds, which the API server requires (the recorder's times have no fraction). */
+  static String time(OffsetDateTime time) {
     return time == null ? null : DateTimeFormatter.ISO_INSTANT.format(time.toInstant());
   }
 }

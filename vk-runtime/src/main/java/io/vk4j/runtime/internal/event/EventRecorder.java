@@ -6,7 +6,6 @@ import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import com.google.gson.JsonObject;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1EventSource;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
@@ -200,8 +199,7 @@ public final class EventRecorder implements PodEventRecorder, AutoCloseable {
     if (repeated != null) {
       JsonObject patch = new JsonObject();
       patch.addProperty("count", repeated.count + 1);
-      // the client's own serialization: RFC 3339 with seconds, which the API server requires
-      patch.add("lastTimestamp", JSON.getGson().toJsonTree(event.time));
+      patch.addProperty("lastTimestamp", EventJson.time(event.time));
       try {
         sink.patch(repeated.namespace, repeated.name, patch.toString());
         repeated.count++;
