@@ -14,11 +14,12 @@
 # With $KUBECONFIG set it runs against that cluster. Otherwise it starts a PRIVATE etcd and
 # kube-apiserver from the local control plane's binaries (scripts/control-plane.sh build), on free
 # ports in a temporary directory, and stops exactly those at the end. Logs, class histograms and JFR
-# recordings stay in examples/target/benchmark/<time>/, with the report. The node JVMs map the
-# class-data sharing archive Maven builds (examples/target/vk4j-virtual-node.jsa), as the image does;
+# recordings stay in examples/target/benchmark/<time>/, with the report. The node JVMs map a
+# class-data sharing archive of the classes in examples/src/main/cds, dumped for the jar they run
+# (-Xshare:on: an archive that does not map stops the run), as the image does;
 # --class-list FILE writes the classes they loaded, from which that archive is built.
 # --jvm-variant compares JVM options on this build; --jar-variant compares builds (DIR holds
-# vk4j-virtual-node.jar, optionally its .jsa and the statefulset.yaml whose options it runs with).
+# vk4j-virtual-node.jar, optionally its .classlist and the statefulset.yaml whose options it runs with).
 #
 # Not a test: it takes minutes and measures speed, which tests never assert.
 set -euo pipefail
@@ -125,9 +126,9 @@ fi
 # -p: the class-data sharing archive checks the jar's size and time
 cp -p "$ROOT/examples/target/vk4j-virtual-node.jar" "$ROOT/vk-eci-emulator/target/vk-eci-emulator.jar" "$WORK_DIR/"
 cds_args=()
-if [ -f "$ROOT/examples/target/vk4j-virtual-node.jsa" ]; then
-  cp -p "$ROOT/examples/target/vk4j-virtual-node.jsa" "$WORK_DIR/"
-  cds_args=(--cds-archive "$WORK_DIR/vk4j-virtual-node.jsa")
+if [ -f "$ROOT/examples/target/vk4j-virtual-node.classlist" ]; then
+  cp -p "$ROOT/examples/target/vk4j-virtual-node.classlist" "$WORK_DIR/"
+  cds_args=(--cds-class-list "$WORK_DIR/vk4j-virtual-node.classlist")
 fi
 cp -r "$ROOT/examples/target/test-classes" "$WORK_DIR/test-classes"
 cp -r "$ROOT/vk-testkit/target/classes" "$WORK_DIR/testkit-classes"

@@ -14,7 +14,7 @@ record NodeSettings(
     int podSyncWorkers,
     Duration fullResyncPeriod,
     boolean taintEnabled,
-    boolean normalPodEvents,
+    Events events,
     String taintKey,
     String taintValue,
     String taintEffect,
@@ -23,6 +23,9 @@ record NodeSettings(
     Optional<String> internalIp,
     Duration startupTimeout,
     Lifecycle lifecycle) {
+
+  /** Which pod Events are recorded, and how fast they are sent. */
+  record Events(boolean normal, double qps, int burst) {}
 
   /** Retirement and the cluster sweep (see {@link io.vk4j.runtime.VirtualNodeOptions}). */
   record Lifecycle(Optional<String> statefulSetNamespace, boolean clusterSweep, Duration sweepPeriod,

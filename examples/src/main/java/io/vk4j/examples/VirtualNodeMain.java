@@ -89,6 +89,16 @@ public final class VirtualNodeMain implements Callable<Integer> {
           + " (Pulled, Created, Started, Killing): fewer API writes per pod.")
   boolean noNormalPodEvents;
 
+  @Option(names = "--event-qps", paramLabel = "QPS", defaultValue = "5",
+      description = "Pod Events sent per second after the burst, as the kubelet's flag (0: no limit of its own);"
+          + " a burst of pods records its Events later, or drops Normal ones when the queue of 1,000 fills."
+          + " Default: ${DEFAULT-VALUE}.")
+  double eventQps;
+
+  @Option(names = "--event-burst", paramLabel = "N", defaultValue = "10",
+      description = "Pod Events sent at once above --event-qps. Default: ${DEFAULT-VALUE}.")
+  int eventBurst;
+
   @Option(names = "--taint-key", paramLabel = "KEY",
       description = "Key of the node's taint. Default: $VKUBELET_TAINT_KEY, else virtual-kubelet.io/provider.")
   String taintKey;
@@ -274,6 +284,9 @@ public final class VirtualNodeMain implements Callable<Integer> {
     if (podSyncWorkers < 1) {
       throw usage("--pod-sync-workers must be at least 1, not " + podSyncWorkers);
     }
+    if (!(eventQps >= 0) || eventBurst < 1) {
+      throw usage("--event-qps must be at least 0 and --event-burst at least 1, not " + eventQps + " and " + eventBurst);
+    }
     if (providerConfig != null && !Files.isReadable(providerConfig)) {
       throw usage("--provider-config " + providerConfig + " is not a readable file");
     }
@@ -296,7 +309,7 @@ public final class VirtualNodeMain implements Callable<Integer> {
         podSyncWorkers,
         duration("--full-resync-period", fullResyncPeriod),
         !disableTaint,
-        !noNormalPodEvents,
+        new NodeSettings.Events(!noNormalPodEvents, eventQps, eventBurst),
         firstNonBlank(taintKey, environment.get("VKUBELET_TAINT_KEY")).orElse("virtual-kubelet.io/provider"),
         firstNonBlank(taintValue, environment.get("VKUBELET_TAINT_VALUE"))
             .orElseGet(() -> providerFactory(provider).defaultTaintValue()),
@@ -320,7 +333,9 @@ public final class VirtualNodeMain implements Callable<Integer> {
         .podSyncWorkers(settings.podSyncWorkers())
         .fullResyncPeriod(settings.fullResyncPeriod())
         .taintEnabled(settings.taintEnabled())
-        .normalPodEvents(settings.normalPodEvents())
+        .normalPodEvents(settings.events().normal())
+        .eventQps(settings.events().qps())
+        .eventBurst(settings.events().burst())
         .taintKey(settings.taintKey())
         .taintValue(settings.taintValue())
         .taintEffect(settings.taintEffect())

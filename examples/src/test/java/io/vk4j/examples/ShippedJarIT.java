@@ -20,13 +20,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The executable jar exactly as the build ships it ({@code java -jar vk4j-virtual-node.jar}, the
- * StatefulSet's JVM options), not the test class path: a dependency missing from the jar fails here.
+ * StatefulSet's JVM options, its class-data archive), not the test class path: a dependency missing
+ * from the jar fails here, and so does an archive that does not map ({@code -Xshare:on}).
  * Failsafe runs it after {@code package}, so the jar is the one just built.
  */
 @ExtendWith(KubernetesClusterExtension.class)
 class ShippedJarIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
   private static final Path JAR = Path.of("target", "vk4j-virtual-node.jar").toAbsolutePath();
+  private static final Path ARCHIVE = Path.of("target", "vk4j-virtual-node.jsa").toAbsolutePath();
 
   @Test
   void theJarRunsANodeThatKubectlExecLogsAndMetricsReach(TestCluster cluster) throws Exception {
@@ -37,7 +39,8 @@ class ShippedJarIT {
     Path log = Path.of("target", "node-logs", "shipped-jar.log").toAbsolutePath();
     Files.createDirectories(log.getParent());
     ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx192m", "-jar", JAR.toString(),
+        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx192m",
+        "-XX:SharedArchiveFile=" + ARCHIVE, "-Xshare:on", "-jar", JAR.toString(),
         "--provider", "fake", "--nodename", nodeName, "--kubelet-port", "0",
         "--kubeconfig", cluster.kubeconfig().toString())
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));

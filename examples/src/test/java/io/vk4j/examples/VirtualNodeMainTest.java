@@ -87,7 +87,7 @@ class VirtualNodeMainTest {
         "--nodename", "from-flag", "--provider-config", providerConfig.toString(),
         "--kubeconfig", "/etc/vk/kubeconfig", "--pod-sync-workers", "32", "--full-resync-period", "90s",
         "--disable-taint", "--taint-effect", "PreferNoSchedule", "--kubelet-port", "0",
-        "--internal-ip", "192.168.0.9", "--startup-timeout", "5m");
+        "--internal-ip", "192.168.0.9", "--startup-timeout", "5m", "--event-qps", "0", "--event-burst", "3");
 
     assertThat(settings.nodeName()).isEqualTo("from-flag");
     assertThat(settings.providerConfig()).contains(providerConfig);
@@ -99,6 +99,12 @@ class VirtualNodeMainTest {
     assertThat(settings.kubeletPort()).isZero();
     assertThat(settings.internalIp()).contains("192.168.0.9");
     assertThat(settings.startupTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(settings.events()).isEqualTo(new NodeSettings.Events(true, 0, 3));
+  }
+
+  @Test
+  void podEventsAreSentAsFastAsTheKubeletsDefaultsAllow() throws Exception {
+    assertThat(settings(Map.of("VK_NODE_NAME", "vk-1")).events()).isEqualTo(new NodeSettings.Events(true, 5, 10));
   }
 
   @Test
@@ -193,6 +199,7 @@ class VirtualNodeMainTest {
     assertThat(execute(env, "--taint-effect", "Sometimes")).isEqualTo(2);
     assertThat(execute(env, "--kubelet-port", "70000")).isEqualTo(2);
     assertThat(execute(env, "--log-level", "loud")).isEqualTo(2);
+    assertThat(execute(env, "--event-qps", "-1")).isEqualTo(2);
     assertThat(execute(env, "--provider-config", "/no/such/file")).isEqualTo(2);
     assertThat(execute(Map.of("VK_NODE_NAME", "Bad_Name"))).isEqualTo(2);
     assertThat(execute(Map.of("VK_NODE_NAME", "vk-1", "KUBELET_PORT", "ten"))).isEqualTo(2);
@@ -204,6 +211,7 @@ class VirtualNodeMainTest {
         .contains("taint effect 'Sometimes' is not one of NoSchedule, PreferNoSchedule, NoExecute")
         .contains("kubelet port 70000 is not between 0 and 65535")
         .contains("--log-level 'loud' is not one of")
+        .contains("--event-qps must be at least 0 and --event-burst at least 1, not -1.0 and 10")
         .contains("--provider-config /no/such/file is not a readable file")
         .contains("node name 'Bad_Name' is not a valid DNS-1123 subdomain")
         .contains("$KUBELET_PORT 'ten' is not a port number");

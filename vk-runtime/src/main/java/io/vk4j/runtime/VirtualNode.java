@@ -131,7 +131,8 @@ public final class VirtualNode implements AutoCloseable {
     started = true;
     TokenBucket writes = new TokenBucket(options.clientQps(), options.clientBurst());
     ApiRequestMetrics.install(apiClient, registry);
-    events = EventRecorder.create(apiClient, "vk4j", nodeName, options.eventQueueCapacity(), writes, CLOCK);
+    events = EventRecorder.create(apiClient, "vk4j", nodeName,
+        new EventRecorder.Limits(options.eventQueueCapacity(), options.eventQps(), options.eventBurst()), writes, CLOCK);
     events.countInto(metrics);
     podEvents = options.normalPodEvents() ? events : new WarningEventsOnly(events);
     sweepApi = new ApiSweepApi(apiClient, writes, nodeName);

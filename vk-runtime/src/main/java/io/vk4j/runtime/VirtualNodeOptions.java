@@ -164,10 +164,31 @@ public abstract class VirtualNodeOptions {
     return true;
   }
 
-  /** Events waiting to be sent; more are dropped with a log line. */
+  /**
+   * Events waiting to be sent (client-go's 1,000 by default); when it is full, Normal Events are
+   * dropped, counted in {@code vk4j_events_dropped_total}, and Warnings take the place of the oldest
+   * Normal ones.
+   */
   @Value.Default
   public int eventQueueCapacity() {
-    return 10_000;
+    return 1000;
+  }
+
+  /**
+   * Events the node sends per second after {@link #eventBurst()}, as a kubelet's {@code --event-qps}
+   * (whose default, 5, this is): a burst of pods records its Events slower, or drops them when the
+   * queue fills, rather than load the API server; 0 removes this limit (the API writes' rate still
+   * applies).
+   */
+  @Value.Default
+  public double eventQps() {
+    return 5;
+  }
+
+  /** Events sent at once above {@link #eventQps()}: the kubelet's {@code --event-burst} default, 10. */
+  @Value.Default
+  public int eventBurst() {
+    return 10;
   }
 
   /**
@@ -247,6 +268,9 @@ public abstract class VirtualNodeOptions {
     }
     if (clusterSweepSafetyAge().isNegative()) {
       throw new IllegalArgumentException("clusterSweepSafetyAge must not be negative");
+    }
+    if (eventQps() < 0 || eventBurst() < 1) {
+      throw new IllegalArgumentException("eventQps must be >= 0 and eventBurst >= 1");
     }
     if (eventQueueCapacity() < 1) {
       throw new IllegalArgumentException("eventQueueCapacity must be >= 1");

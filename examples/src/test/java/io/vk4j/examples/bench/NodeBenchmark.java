@@ -122,20 +122,23 @@ public final class NodeBenchmark {
    * own, when its directory holds its {@code statefulset.yaml}), or JVM options ({@code --jvm-variant})
    * with the one build, or the StatefulSet's options with the one build.
    */
-  List<Variant> variants() throws IOException {
+  List<Variant> variants() throws IOException, InterruptedException {
     String deployed = DeployedJvm.of(options.statefulSet).benchmarkOptions();
     List<Variant> variants = new ArrayList<>();
     for (Map.Entry<String, Path> build : options.jarVariants.entrySet()) {
       Path dir = build.getValue();
-      Path archive = dir.resolve("vk4j-virtual-node.jsa");
       Path manifest = dir.resolve("statefulset.yaml");
+      Path classList = dir.resolve("vk4j-virtual-node.classlist");
       String jvm = Files.exists(manifest) ? DeployedJvm.of(manifest).benchmarkOptions() : deployed;
-      variants.add(new Variant(build.getKey(), jvm, dir.resolve("vk4j-virtual-node.jar"),
-          Files.exists(archive) ? archive : null));
+      Path jar = dir.resolve("vk4j-virtual-node.jar");
+      variants.add(new Variant(build.getKey(), jvm, jar,
+          Files.exists(classList) ? ClassDataArchive.dump(jar, classList, options.results, build.getKey()) : null));
     }
-    options.jvmVariants.forEach((name, jvm) -> variants.add(new Variant(name, jvm, options.jar, options.cdsArchive)));
+    Path archive = options.cdsClassList == null ? null
+        : ClassDataArchive.dump(options.jar, options.cdsClassList, options.results, "default");
+    options.jvmVariants.forEach((name, jvm) -> variants.add(new Variant(name, jvm, options.jar, archive)));
     if (variants.isEmpty()) {
-      variants.add(new Variant("statefulset", deployed, options.jar, options.cdsArchive));
+      variants.add(new Variant("statefulset", deployed, options.jar, archive));
     }
     return variants;
   }
@@ -308,7 +311,9 @@ public final class NodeBenchmark {
     List<NodeProcess> started = new ArrayList<>();
     List<String> java = new ArrayList<>(List.of("java"));
     if (variant.cdsArchive() != null) {
-      java.add("-XX:SharedArchiveFile=" + variant.cdsArchive()); // as the image's entry point
+      // as the image's entry point, and -Xshare:on: an archive that does not map fails the run, not the figures
+      java.add("-XX:SharedArchiveFile=" + variant.cdsArchive());
+      java.add("-Xshare:on");
     }
     if (options.classList != null) {
       java.add("-XX:DumpLoadedClassList=" + dir.resolve("loaded-%s.classlist"));

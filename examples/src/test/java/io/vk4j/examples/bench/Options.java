@@ -12,7 +12,7 @@ final class Options {
       "usage: scripts/benchmark.sh [SCENARIO...] [--runs R] [--idle-seconds S] [--concurrency C]",
       "                            [--jvm-options OPTS | --jvm-variant NAME=OPTS... | --jar-variant NAME=DIR...]",
       "                            [--extra-jvm-options OPTS] [--node-args ARGS]",
-      "                            [--profile] [--class-list FILE] [--cds-archive FILE|''] [--label TEXT]",
+      "                            [--profile] [--class-list FILE] [--cds-class-list FILE|''] [--label TEXT]",
       "  SCENARIO: N (one node, N pods), KxN (K nodes of N pods, one JVM each), KxN:1jvm (K nodes in one",
       "            JVM), eci:N (the ECI provider against the emulator); default: 1000 3000");
 
@@ -22,13 +22,13 @@ final class Options {
   Path emulatorJar;
   Path statefulSet;
   Path results;
-  /** The class-data sharing archive the node JVMs map, as the image's entry point does. */
-  Path cdsArchive;
+  /** The classes of the class-data sharing archive dumped for the jar, which the node JVMs map as the image's do. */
+  Path cdsClassList;
   /** Where to write the classes the node JVMs loaded, for the archive (src/main/cds). */
   Path classList;
   /** JAVA_TOOL_OPTIONS of the node JVMs by variant name; empty: the StatefulSet's only. */
   Map<String, String> jvmVariants = new LinkedHashMap<>();
-  /** Builds to compare by variant name: directories with vk4j-virtual-node.jar (and .jsa). */
+  /** Builds to compare by variant name: directories with vk4j-virtual-node.jar (and its .classlist). */
   Map<String, Path> jarVariants = new LinkedHashMap<>();
   List<String> extraJvmOptions = new ArrayList<>();
   /** Added to every node's command line (VirtualNodeMain's flags), for example --no-normal-pod-events. */
@@ -53,7 +53,7 @@ final class Options {
           case "--emulator-jar" -> o.emulatorJar = Path.of(args[++i]);
           case "--statefulset" -> o.statefulSet = Path.of(args[++i]);
           case "--results" -> o.results = Path.of(args[++i]);
-          case "--cds-archive" -> o.cdsArchive = args[++i].isEmpty() ? null : Path.of(args[i]);
+          case "--cds-class-list" -> o.cdsClassList = args[++i].isEmpty() ? null : Path.of(args[i]);
           case "--class-list" -> o.classList = Path.of(args[++i]);
           case "--control-plane-pid" -> o.controlPlanePids.add(Long.parseLong(args[++i]));
           case "--jvm-options" -> o.jvmVariants.put("given", args[++i]);

@@ -26,6 +26,9 @@ import java.util.List;
 public final class LeanJson {
   private static final List<Class<?>> CLIENT_ADAPTED = List.of(Date.class, java.sql.Date.class,
       OffsetDateTime.class, LocalDate.class, byte[].class);
+  /** {@link JSON}'s static fields holding its adapters of {@link #CLIENT_ADAPTED}, in the same order. */
+  private static final List<String> CLIENT_ADAPTER_FIELDS = List.of("dateTypeAdapter", "sqlDateTypeAdapter",
+      "offsetDateTimeTypeAdapter", "localDateTypeAdapter", "byteArrayAdapter");
   private static boolean installed;
   private static Gson standalone;
 
@@ -57,9 +60,30 @@ public final class LeanJson {
   /** A mapper that binds models reflectively, with {@code standard}'s adapters for the rest. */
   static Gson leanerThan(Gson standard) {
     GsonBuilder lean = JSON.createGson(); // client-java's pre-processors and managedFields exclusion
-    for (Class<?> type : CLIENT_ADAPTED) {
-      lean.registerTypeAdapter(type, standard.getAdapter(type));
+    for (int i = 0; i < CLIENT_ADAPTED.size(); i++) {
+      lean.registerTypeAdapter(CLIENT_ADAPTED.get(i), clientAdapter(standard, i));
     }
     return lean.create();
+  }
+
+  /**
+   * client-java's own adapter instance from {@link JSON}'s static fields (its format setters change
+   * these instances). Asking {@code standard.getAdapter} instead costs a class load per model: Gson
+   * tries the factories registered last first, and each of the 768 model factories loads its model
+   * class to check the type, about 7 MB of class metadata a node never uses. Should a later
+   * client-java rename the fields, the lookup is the fallback.
+   */
+  private static Object clientAdapter(Gson standard, int index) {
+    try {
+      java.lang.reflect.Field field = JSON.class.getDeclaredField(CLIENT_ADAPTER_FIELDS.get(index));
+      field.setAccessible(true);
+      Object adapter = field.get(null);
+      if (adapter != null) {
+        return adapter;
+      }
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // fall through to the lookup
+    }
+    return standard.getAdapter(CLIENT_ADAPTED.get(index));
   }
 }

@@ -20,8 +20,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,8 +34,10 @@ import org.slf4j.LoggerFactory;
  *   <li>A repeat of an event (same pod UID, type, reason and message) within the aggregation window
  *       increments {@code count} and {@code lastTimestamp} of the existing Event by a PATCH.
  *   <li>Each pod may record a burst of events, then one every few minutes; the rest is dropped.
- *   <li>Events wait in a bounded queue for one sender thread; when the queue is full an event is
- *       dropped with a log line rather than block the caller.
+ *   <li>The node sends at most {@link Limits#qps()} Events per second after a burst of
+ *       {@link Limits#burst()}, as a kubelet's {@code --event-qps} and {@code --event-burst} do.
+ *   <li>Events wait in a bounded queue for one sender thread, Warnings first; when the queue is
+ *       full a Normal event is dropped (counted, and logged as a count) rather than block the caller.
  *   <li>While the API server cannot be reached or answers with a server error, the sender retries
  *       the oldest event with backoff, and the others wait in the queue; the log says why in words.
  * </ul>
@@ -55,7 +55,9 @@ public final class EventRecorder implements PodEventRecorder, AutoCloseable {
   private final EventAggregator aggregator = new EventAggregator(Duration.ofMinutes(10), 4096);
   private final Cache<String, TokenBucket> perObject =
       CacheBuilder.newBuilder().expireAfterAccess(Duration.ofMinutes(10)).maximumSize(4096).build();
-  private final BlockingQueue<Pending> queue;
+  private final EventQueue<Pending> queue;
+  private final TokenBucket nodeLimit;
+  private final DroppedEventLog dropLog = new DroppedEventLog(log, Duration.ofSeconds(10), System::nanoTime);
   private final Thread sender;
   private final AtomicLong sequence = new AtomicLong();
   private volatile boolean closed;
@@ -65,28 +67,47 @@ public final class EventRecorder implements PodEventRecorder, AutoCloseable {
       OffsetDateTime time) {}
 
   /**
+   * How many Events wait to be sent, and how fast the node sends them.
+   *
+   * @param qps Events per second after the burst; 0: no limit but the API writes' own
+   */
+  public record Limits(int queueCapacity, double qps, int burst) {
+    public Limits {
+      if (queueCapacity < 1 || qps < 0 || (qps > 0 && burst < 1)) {
+        throw new IllegalArgumentException("event limits need a queue of at least 1, qps >= 0 and a burst >= 1, got "
+            + queueCapacity + ", " + qps + " and " + burst);
+      }
+    }
+
+    static Limits unlimited(int queueCapacity) {
+      return new Limits(queueCapacity, 0, 0);
+    }
+  }
+
+  /**
    * @param component the {@code source.component} of the Events, for example {@code vk4j}
    * @param host the {@code source.host}: the node name
    * @param writes the runtime's shared rate limit of API writes
    */
-  public static EventRecorder create(ApiClient client, String component, String host, int queueCapacity,
+  public static EventRecorder create(ApiClient client, String component, String host, Limits limits,
       TokenBucket writes, Clock clock) {
-    return new EventRecorder(new ApiEventSink(client, writes), component, host, queueCapacity, clock);
+    return new EventRecorder(new ApiEventSink(client, writes), component, host, limits, clock);
   }
 
   /** Counts dropped Events ({@code vk4j_events_dropped_total}) from now on. */
   public void countInto(NodeMetrics metrics) {
     this.metrics = metrics;
     metrics.gauge("vk4j.events.queued", "Events waiting to be sent", null, io.micrometer.core.instrument.Tags.empty(),
-        queue, BlockingQueue::size);
+        queue, EventQueue::size);
   }
 
-  EventRecorder(EventSink sink, String component, String host, int queueCapacity, Clock clock) {
+  EventRecorder(EventSink sink, String component, String host, Limits limits, Clock clock) {
     this.sink = sink;
     this.component = component;
     this.host = host;
     this.clock = clock;
-    this.queue = new ArrayBlockingQueue<>(queueCapacity);
+    this.queue = new EventQueue<>(limits.queueCapacity());
+    this.nodeLimit = limits.qps() > 0 ? new TokenBucket(limits.qps(), limits.burst()) : null;
     this.sender = new ThreadFactoryBuilder().setNameFormat(host + "-events").setDaemon(true).build()
         .newThread(this::sendLoop);
     this.sender.start();
@@ -119,10 +140,15 @@ public final class EventRecorder implements PodEventRecorder, AutoCloseable {
       text = text.substring(0, MAX_MESSAGE_LENGTH - 3) + "...";
     }
     Pending event = new Pending(ref, type, reason, text, now());
-    if (closed || !queue.offer(event)) {
-      metrics.eventDropped(closed ? "closing" : "queue_full");
-      log.warn("event queue full or closed, dropping {} event {} on pod {}/{}: {}",
-          type, reason, ref.getNamespace(), ref.getName(), text);
+    if (closed) {
+      metrics.eventDropped("closing");
+      log.warn("closing: dropping {} event {} on pod {}/{}: {}", type, reason, ref.getNamespace(), ref.getName(), text);
+      return;
+    }
+    Pending dropped = queue.offer(event, "Warning".equals(type));
+    if (dropped != null) {
+      metrics.eventDropped("queue_full");
+      dropLog.dropped(dropped.type, dropped.reason, dropped.object.getNamespace(), dropped.object.getName());
     }
   }
 
@@ -134,6 +160,7 @@ public final class EventRecorder implements PodEventRecorder, AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
+      dropLog.flush();
       if (event == null) {
         continue;
       }
@@ -151,6 +178,9 @@ public final class EventRecorder implements PodEventRecorder, AutoCloseable {
       metrics.eventDropped("rate_limited");
       log.debug("rate limit of pod {} reached, dropping event {}", event.object.getUid(), event.reason);
       return;
+    }
+    if (nodeLimit != null) {
+      nodeLimit.acquire();
     }
     Duration backoff = FIRST_RETRY;
     for (int attempt = 1; ; attempt++) {
@@ -260,7 +290,7 @@ public final class EventRecorder implements PodEventRecorder, AutoCloseable {
   @Override
   public void close() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-    while (!queue.isEmpty() && System.nanoTime() < deadline && sender.isAlive()) {
+    while (queue.size() > 0 && System.nanoTime() < deadline && sender.isAlive()) {
       try {
         Thread.sleep(20);
       } catch (InterruptedException e) {

@@ -29,7 +29,7 @@ class EventRecorderIT {
         .spec(new V1PodSpec().nodeName("no-such-node").automountServiceAccountToken(false)
             .containers(List.of(new V1Container().name("c").image("x")))))
         .execute();
-    try (EventRecorder recorder = EventRecorder.create(cluster.client(), "vk4j", "test-node", 100,
+    try (EventRecorder recorder = EventRecorder.create(cluster.client(), "vk4j", "test-node", EventRecorder.Limits.unlimited(100),
         new TokenBucket(100, 100), java.time.Clock.systemUTC())) {
       recorder.warning(pod, "ProviderCreateFailed", "backend unavailable");
       recorder.warning(pod, "ProviderCreateFailed", "backend unavailable");
@@ -62,7 +62,7 @@ class EventRecorderIT {
         .spec(new V1PodSpec().nodeName("no-such-node").automountServiceAccountToken(false)
             .containers(List.of(new V1Container().name("c").image("x")))))
         .execute();
-    try (EventRecorder recorder = EventRecorder.create(cluster.client(), "vk4j", "test-node", 100,
+    try (EventRecorder recorder = EventRecorder.create(cluster.client(), "vk4j", "test-node", EventRecorder.Limits.unlimited(100),
         new TokenBucket(100, 100), java.time.Clock.systemUTC())) {
       for (int i = 0; i < 40; i++) {
         recorder.normal(pod, "Step", "step " + i);

@@ -56,7 +56,7 @@ class EventRecorderTest {
   // 09:46:00: OffsetDateTime.toString() would drop the seconds ("2026-12-01T09:46Z")
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T09:46:00Z"));
   private final Sink sink = new Sink();
-  private final EventRecorder recorder = new EventRecorder(sink, "vk4j", "vk-1", 100, clock);
+  private final EventRecorder recorder = new EventRecorder(sink, "vk4j", "vk-1", EventRecorder.Limits.unlimited(100), clock);
 
   @AfterEach
   void close() {
@@ -100,5 +100,30 @@ class EventRecorderTest {
 
     await().atMost(WAIT).until(() -> sink.created.size() == 1);
     assertThat(sink.created.get(0).getReason()).isEqualTo("Good");
+  }
+
+  @Test
+  void afterItsBurstTheNodeSendsNoFasterThanItsRateAndWarningsKeepTheirPlaceInAFullQueue() {
+    // a burst of 2, then one Event every 1,000 s: nothing more is sent while the test runs
+    try (EventRecorder limited = new EventRecorder(sink, "vk4j", "vk-1", new EventRecorder.Limits(2, 0.001, 2), clock)) {
+      for (int i = 1; i <= 3; i++) {
+        limited.normal(pod(i), "Started", "Started container c");
+      }
+      await().atMost(WAIT).until(() -> sink.created.size() == 2);
+      // the third is taken by the sender, waiting for a token; two more fill the queue
+      limited.normal(pod(4), "Started", "Started container c");
+      limited.normal(pod(5), "Started", "Started container c");
+      await().atMost(WAIT).until(() -> limited.backlog() == 2);
+
+      limited.warning(pod(6), "ProviderCreateFailed", "no stock");
+      limited.normal(pod(7), "Started", "Started container c");
+
+      await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> sink.created.size() == 2);
+      assertThat(limited.backlog()).isEqualTo(2);
+    }
+  }
+
+  private static V1Pod pod(int i) {
+    return new V1Pod().metadata(new V1ObjectMeta().namespace("ns").name("web-" + i).uid("u-" + i));
   }
 }
