@@ -134,7 +134,9 @@ public final class NodeBenchmark {
       variants.add(new Variant(build.getKey(), jvm, jar,
           Files.exists(classList) ? ClassDataArchive.dump(jar, classList, options.results, build.getKey()) : null));
     }
-    Path archive = options.cdsClassList == null ? null
+    // the built jar runs only without --jar-variant or with --jvm-variant: dump its archive only then
+    boolean builtJarRuns = variants.isEmpty() || !options.jvmVariants.isEmpty();
+    Path archive = options.cdsClassList == null || !builtJarRuns ? null
         : ClassDataArchive.dump(options.jar, options.cdsClassList, options.results, "default");
     options.jvmVariants.forEach((name, jvm) -> variants.add(new Variant(name, jvm, options.jar, archive)));
     if (variants.isEmpty()) {

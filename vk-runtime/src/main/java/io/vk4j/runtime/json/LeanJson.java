@@ -6,7 +6,7 @@ import io.kubernetes.client.openapi.JSON;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.Date;
-import java.util.List;
+import java.util.Map;
 
 /**
  * A leaner setup of client-java's process-wide JSON mapper ({@link JSON#setGson}), for processes
@@ -24,11 +24,10 @@ import java.util.List;
  * model ever need its generated adapter).
  */
 public final class LeanJson {
-  private static final List<Class<?>> CLIENT_ADAPTED = List.of(Date.class, java.sql.Date.class,
-      OffsetDateTime.class, LocalDate.class, byte[].class);
-  /** {@link JSON}'s static fields holding its adapters of {@link #CLIENT_ADAPTED}, in the same order. */
-  private static final List<String> CLIENT_ADAPTER_FIELDS = List.of("dateTypeAdapter", "sqlDateTypeAdapter",
-      "offsetDateTimeTypeAdapter", "localDateTypeAdapter", "byteArrayAdapter");
+  /** The types client-java adapts itself, each with the static field of {@link JSON} holding its adapter. */
+  private static final Map<Class<?>, String> CLIENT_ADAPTED = Map.of(Date.class, "dateTypeAdapter",
+      java.sql.Date.class, "sqlDateTypeAdapter", OffsetDateTime.class, "offsetDateTimeTypeAdapter",
+      LocalDate.class, "localDateTypeAdapter", byte[].class, "byteArrayAdapter");
   private static boolean installed;
   private static Gson standalone;
 
@@ -60,9 +59,7 @@ public final class LeanJson {
   /** A mapper that binds models reflectively, with {@code standard}'s adapters for the rest. */
   static Gson leanerThan(Gson standard) {
     GsonBuilder lean = JSON.createGson(); // client-java's pre-processors and managedFields exclusion
-    for (int i = 0; i < CLIENT_ADAPTED.size(); i++) {
-      lean.registerTypeAdapter(CLIENT_ADAPTED.get(i), clientAdapter(standard, i));
-    }
+    CLIENT_ADAPTED.forEach((type, field) -> lean.registerTypeAdapter(type, clientAdapter(standard, type, field)));
     return lean.create();
   }
 
@@ -70,12 +67,12 @@ public final class LeanJson {
    * client-java's own adapter instance from {@link JSON}'s static fields (its format setters change
    * these instances). Asking {@code standard.getAdapter} instead costs a class load per model: Gson
    * tries the factories registered last first, and each of the 768 model factories loads its model
-   * class to check the type, about 7 MB of class metadata a node never uses. Should a later
+   * class to check the type, megabytes of class metadata a node never uses. Should a later
    * client-java rename the fields, the lookup is the fallback.
    */
-  private static Object clientAdapter(Gson standard, int index) {
+  private static Object clientAdapter(Gson standard, Class<?> type, String fieldName) {
     try {
-      java.lang.reflect.Field field = JSON.class.getDeclaredField(CLIENT_ADAPTER_FIELDS.get(index));
+      java.lang.reflect.Field field = JSON.class.getDeclaredField(fieldName);
       field.setAccessible(true);
       Object adapter = field.get(null);
       if (adapter != null) {
@@ -84,6 +81,6 @@ public final class LeanJson {
     } catch (ReflectiveOperationException | RuntimeException e) {
       // fall through to the lookup
     }
-    return standard.getAdapter(CLIENT_ADAPTED.get(index));
+    return standard.getAdapter(type);
   }
 }
