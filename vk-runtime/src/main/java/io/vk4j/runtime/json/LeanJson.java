@@ -2,6 +2,7 @@ package io.vk4j.runtime.json;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.TypeAdapter;
 import io.kubernetes.client.openapi.JSON;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -16,18 +17,22 @@ import java.util.Map;
  * a JSON tree, checks the tree against the model (unknown and required fields), and only then binds
  * it; since every nested model does the same with its subtree, a pod's leaves are copied and checked
  * once per level of nesting. Here the models are bound by Gson's reflective adapters in one pass,
- * with client-java's own adapters for dates, byte arrays, {@code Quantity} and {@code IntOrString}
- * and its exclusion of {@code managedFields}. What the API server sends is bound as before; fields
+ * with client-java's own adapters for dates (UTC date-times, the API server's only form, read and
+ * written by {@link UtcTimeAdapter}), byte arrays, {@code Quantity} and {@code IntOrString} and its
+ * exclusion of {@code managedFields}. What the API server sends is bound as before; fields
  * the model does not know are ignored instead of refused, as Go clients do.
  *
  * <p>{@code -Dvk4j.json=client-java} keeps client-java's own mapper (for comparison, or should a
  * model ever need its generated adapter).
  */
 public final class LeanJson {
-  /** The types client-java adapts itself, each with the static field of {@link JSON} holding its adapter. */
+  /**
+   * The types client-java adapts itself, each with the static field of {@link JSON} holding its
+   * adapter; date-times too, behind {@link UtcTimeAdapter}.
+   */
   private static final Map<Class<?>, String> CLIENT_ADAPTED = Map.of(Date.class, "dateTypeAdapter",
-      java.sql.Date.class, "sqlDateTypeAdapter", OffsetDateTime.class, "offsetDateTimeTypeAdapter",
-      LocalDate.class, "localDateTypeAdapter", byte[].class, "byteArrayAdapter");
+      java.sql.Date.class, "sqlDateTypeAdapter", LocalDate.class, "localDateTypeAdapter",
+      byte[].class, "byteArrayAdapter");
   private static boolean installed;
   private static Gson standalone;
 
@@ -60,6 +65,10 @@ public final class LeanJson {
   static Gson leanerThan(Gson standard) {
     GsonBuilder lean = JSON.createGson(); // client-java's pre-processors and managedFields exclusion
     CLIENT_ADAPTED.forEach((type, field) -> lean.registerTypeAdapter(type, clientAdapter(standard, type, field)));
+    @SuppressWarnings("unchecked")
+    TypeAdapter<OffsetDateTime> clientTimes =
+        (TypeAdapter<OffsetDateTime>) clientAdapter(standard, OffsetDateTime.class, "offsetDateTimeTypeAdapter");
+    lean.registerTypeAdapter(OffsetDateTime.class, new UtcTimeAdapter(clientTimes));
     return lean.create();
   }
 

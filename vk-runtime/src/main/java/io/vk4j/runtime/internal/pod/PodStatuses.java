@@ -1,9 +1,12 @@
 package io.vk4j.runtime.internal.pod;
 
+import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonWriter;
 import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ContainerState;
@@ -13,25 +16,20 @@ import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
 import io.kubernetes.client.openapi.models.V1PodStatus;
+import java.io.IOException;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Pod statuses as the runtime writes them: merging the provider's status into the API server's,
  * comparing statuses semantically, and building the statuses of pods the provider cannot run.
  */
 final class PodStatuses {
-  private static final Pattern TIMESTAMP =
-      Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?(Z|[+-]\\d\\d:\\d\\d)");
-
   private PodStatuses() {}
 
   /**
@@ -78,7 +76,9 @@ final class PodStatuses {
       }
       merged.setConditions(new ArrayList<>(byType.values()));
     }
-    return copy(merged);
+    // shares parts with both statuses, which are never changed afterwards (the provider's by the
+    // SPI, the API server's by the watch cache), and is itself only written and compared
+    return merged;
   }
 
   private static List<V1ContainerStatus> mergeContainers(List<V1ContainerStatus> api, List<V1ContainerStatus> provider) {
@@ -171,45 +171,70 @@ final class PodStatuses {
    * keeps no more), probe times are ignored, and lists are compared regardless of order.
    */
   static boolean same(V1PodStatus a, V1PodStatus b) {
-    return canonical(a).equals(canonical(b));
+    return java.util.Objects.equals(a, b) || canonical(a).equals(canonical(b));
   }
 
   static JsonElement canonical(V1PodStatus status) {
-    JsonElement tree = status == null ? new JsonObject() : JSON.getGson().toJsonTree(status);
-    return normalize(tree);
+    return status == null ? new JsonObject() : normalize(canonicalMapper().toJsonTree(status));
   }
 
+  /** The JSON mapper of the moment, with times written as their epoch second: compared as written. */
+  private static Gson canonicalMapper() {
+    Gson base = JSON.getGson();
+    CanonicalMapper mapper = canonicalMapper;
+    if (mapper == null || mapper.base() != base) {
+      mapper = new CanonicalMapper(base,
+          base.newBuilder().registerTypeAdapter(OffsetDateTime.class, new EpochSeconds()).create());
+      canonicalMapper = mapper;
+    }
+    return mapper.canonical();
+  }
+
+  private record CanonicalMapper(Gson base, Gson canonical) {}
+
+  private static volatile CanonicalMapper canonicalMapper;
+
+  private static final class EpochSeconds extends TypeAdapter<OffsetDateTime> {
+    @Override
+    public void write(JsonWriter out, OffsetDateTime time) throws IOException {
+      if (time == null) {
+        out.nullValue();
+      } else {
+        out.value(time.toEpochSecond());
+      }
+    }
+
+    @Override
+    public OffsetDateTime read(JsonReader in) {
+      throw new UnsupportedOperationException("canonical statuses are compared, never read");
+    }
+  }
+
+  /** Without probe times and empty values, arrays in a stable order (objects compare unordered). */
   private static JsonElement normalize(JsonElement element) {
     if (element.isJsonObject()) {
       JsonObject out = new JsonObject();
-      element.getAsJsonObject().entrySet().stream()
-          .filter(e -> !e.getKey().equals("lastProbeTime"))
-          .sorted(Map.Entry.comparingByKey())
-          .forEach(e -> {
-            JsonElement value = normalize(e.getValue());
-            if (!isEmpty(value)) {
-              out.add(e.getKey(), value);
-            }
-          });
+      for (Map.Entry<String, JsonElement> member : element.getAsJsonObject().entrySet()) {
+        if (!member.getKey().equals("lastProbeTime")) {
+          JsonElement value = normalize(member.getValue());
+          if (!isEmpty(value)) {
+            out.add(member.getKey(), value);
+          }
+        }
+      }
       return out;
     }
     if (element.isJsonArray()) {
       List<JsonElement> items = new ArrayList<>();
-      element.getAsJsonArray().forEach(item -> items.add(normalize(item)));
-      items.sort(Comparator.comparing(PodStatuses::sortKey));
-      JsonArray out = new JsonArray();
-      items.forEach(out::add);
-      return out;
-    }
-    if (element.isJsonPrimitive() && element.getAsJsonPrimitive().isString()) {
-      String s = element.getAsString();
-      if (TIMESTAMP.matcher(s).matches()) {
-        try {
-          return new JsonPrimitive(OffsetDateTime.parse(s).toInstant().truncatedTo(ChronoUnit.SECONDS).toString());
-        } catch (DateTimeParseException e) {
-          return element;
-        }
+      for (JsonElement item : element.getAsJsonArray()) {
+        items.add(normalize(item));
       }
+      items.sort(Comparator.comparing(PodStatuses::sortKey));
+      JsonArray out = new JsonArray(items.size());
+      for (JsonElement item : items) {
+        out.add(item);
+      }
+      return out;
     }
     return element;
   }
