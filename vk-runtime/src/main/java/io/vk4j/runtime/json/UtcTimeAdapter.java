@@ -1,5 +1,6 @@
 package io.vk4j.runtime.json;
 
+import com.google.gson.JsonPrimitive;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
@@ -19,6 +20,10 @@ import java.time.ZoneOffset;
  * error, is left to client-java's adapter.
  */
 final class UtcTimeAdapter extends TypeAdapter<OffsetDateTime> {
+  /** Year, month, day, hour, minute, second and microsecond: their digits and the character after each. */
+  private static final int[] WIDTHS = {4, 2, 2, 2, 2, 2, 6};
+  private static final char[] AFTER = {'-', '-', 'T', ':', ':', '.', 'Z'};
+
   private final TypeAdapter<OffsetDateTime> client;
 
   UtcTimeAdapter(TypeAdapter<OffsetDateTime> client) {
@@ -31,21 +36,15 @@ final class UtcTimeAdapter extends TypeAdapter<OffsetDateTime> {
       client.write(out, time);
       return;
     }
+    int[] fields = {time.getYear(), time.getMonthValue(), time.getDayOfMonth(), time.getHour(), time.getMinute(),
+        time.getSecond(), time.getNano() / 1000};
     char[] text = new char[27];
-    digits(text, 0, time.getYear(), 4);
-    text[4] = '-';
-    digits(text, 5, time.getMonthValue(), 2);
-    text[7] = '-';
-    digits(text, 8, time.getDayOfMonth(), 2);
-    text[10] = 'T';
-    digits(text, 11, time.getHour(), 2);
-    text[13] = ':';
-    digits(text, 14, time.getMinute(), 2);
-    text[16] = ':';
-    digits(text, 17, time.getSecond(), 2);
-    text[19] = '.';
-    digits(text, 20, time.getNano() / 1000, 6);
-    text[26] = 'Z';
+    int at = 0;
+    for (int i = 0; i < fields.length; i++) {
+      digits(text, at, fields[i], WIDTHS[i]);
+      at += WIDTHS[i];
+      text[at++] = AFTER[i];
+    }
     out.value(new String(text));
   }
 
@@ -57,7 +56,8 @@ final class UtcTimeAdapter extends TypeAdapter<OffsetDateTime> {
     }
     String text = in.nextString();
     OffsetDateTime time = parseUtc(text);
-    return time != null ? time : client.read(new JsonReader(new StringReader('"' + text + '"')));
+    // anything else, as client-java reads it (the text quoted again, escapes and all)
+    return time != null ? time : client.read(new JsonReader(new StringReader(new JsonPrimitive(text).toString())));
   }
 
   /** {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z}, or {@code null} for any other text or an invalid value. */

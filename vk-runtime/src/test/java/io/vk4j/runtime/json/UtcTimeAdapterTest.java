@@ -49,7 +49,9 @@ class UtcTimeAdapterTest {
 
   @Test
   void refusesWhatClientJavaRefuses() {
-    for (String text : List.of("2026-13-01T11:53:33Z", "2026-12-01T25:00:00Z", "2026-12-01T11:53:33.1234567890Z", "2026-12-01 11:53:33Z", "yesterday")) {
+    // the last is a quote inside the time, escaped in the JSON text
+    for (String text : List.of("2026-13-01T11:53:33Z", "2026-12-01T25:00:00Z", "2026-12-01T11:53:33.1234567890Z",
+        "2026-12-01 11:53:33Z", "yesterday", "2026-12-01T11:53:33\\\"Z")) {
       String json = '"' + text + '"';
       Class<? extends Throwable> refusal = catchThrowable(() -> client.fromJson(json, OffsetDateTime.class)).getClass();
       assertThatThrownBy(() -> lean.fromJson(json, OffsetDateTime.class)).as(text).isExactlyInstanceOf(refusal);
