@@ -61,7 +61,7 @@ final class UtcTimeAdapter extends TypeAdapter<OffsetDateTime> {
   }
 
   /** {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z}, or {@code null} for any other text or an invalid value. */
-  static OffsetDateTime parseUtc(String s) {
+  private static OffsetDateTime parseUtc(String s) {
     int length = s.length();
     if (length < 20 || s.charAt(length - 1) != 'Z' || s.charAt(4) != '-' || s.charAt(7) != '-'
         || s.charAt(10) != 'T' || s.charAt(13) != ':' || s.charAt(16) != ':') {

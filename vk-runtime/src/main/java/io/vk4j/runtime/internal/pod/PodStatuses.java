@@ -4,9 +4,8 @@ import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.TypeAdapter;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonWriter;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.JsonSerializer;
 import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ContainerState;
@@ -16,7 +15,6 @@ import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
 import io.kubernetes.client.openapi.models.V1PodStatus;
-import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -184,7 +182,7 @@ final class PodStatuses {
     CanonicalMapper mapper = canonicalMapper;
     if (mapper == null || mapper.base() != base) {
       mapper = new CanonicalMapper(base,
-          base.newBuilder().registerTypeAdapter(OffsetDateTime.class, new EpochSeconds()).create());
+          base.newBuilder().registerTypeAdapter(OffsetDateTime.class, EPOCH_SECONDS).create());
       canonicalMapper = mapper;
     }
     return mapper.canonical();
@@ -194,21 +192,9 @@ final class PodStatuses {
 
   private static volatile CanonicalMapper canonicalMapper;
 
-  private static final class EpochSeconds extends TypeAdapter<OffsetDateTime> {
-    @Override
-    public void write(JsonWriter out, OffsetDateTime time) throws IOException {
-      if (time == null) {
-        out.nullValue();
-      } else {
-        out.value(time.toEpochSecond());
-      }
-    }
-
-    @Override
-    public OffsetDateTime read(JsonReader in) {
-      throw new UnsupportedOperationException("canonical statuses are compared, never read");
-    }
-  }
+  /** Write-only: reading falls through to the base mapper's adapter, which canonical trees never need. */
+  private static final JsonSerializer<OffsetDateTime> EPOCH_SECONDS =
+      (time, type, context) -> new JsonPrimitive(time.toEpochSecond());
 
   /** Without probe times and empty values, arrays in a stable order (objects compare unordered). */
   private static JsonElement normalize(JsonElement element) {
