@@ -3,6 +3,7 @@ package io.vk4j.runtime.json;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.TypeAdapter;
+import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.JSON;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -18,8 +19,9 @@ import java.util.Map;
  * it; since every nested model does the same with its subtree, a pod's leaves are copied and checked
  * once per level of nesting. Here the models are bound by Gson's reflective adapters in one pass,
  * with client-java's own adapters for dates (UTC date-times, the API server's only form, read and
- * written by {@link UtcTimeAdapter}), byte arrays, {@code Quantity} and {@code IntOrString} and its
- * exclusion of {@code managedFields}. What the API server sends is bound as before; fields
+ * written by {@link UtcTimeAdapter}), byte arrays, {@code Quantity} (each text parsed and each
+ * instance formatted once, by {@link SharedQuantities}) and {@code IntOrString} and its exclusion of
+ * {@code managedFields}. What the API server sends is bound as before; fields
  * the model does not know are ignored instead of refused, as Go clients do.
  *
  * <p>{@code -Dvk4j.json=client-java} keeps client-java's own mapper (for comparison, or should a
@@ -69,6 +71,7 @@ public final class LeanJson {
     TypeAdapter<OffsetDateTime> clientTimes =
         (TypeAdapter<OffsetDateTime>) clientAdapter(standard, OffsetDateTime.class, "offsetDateTimeTypeAdapter");
     lean.registerTypeAdapter(OffsetDateTime.class, new UtcTimeAdapter(clientTimes));
+    lean.registerTypeAdapter(Quantity.class, new SharedQuantities());
     return lean.create();
   }
 

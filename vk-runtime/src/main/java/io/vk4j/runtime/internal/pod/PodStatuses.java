@@ -155,7 +155,7 @@ final class PodStatuses {
   }
 
   private static V1ContainerStatus copy(V1ContainerStatus status) {
-    return JSON.deserialize(JSON.serialize(status), V1ContainerStatus.class);
+    return ModelCopy.of(status);
   }
 
   private static boolean sameCondition(V1PodCondition a, V1PodCondition b) {
@@ -169,7 +169,21 @@ final class PodStatuses {
    * keeps no more), probe times are ignored, and lists are compared regardless of order.
    */
   static boolean same(V1PodStatus a, V1PodStatus b) {
-    return java.util.Objects.equals(a, b) || canonical(a).equals(canonical(b));
+    if (java.util.Objects.equals(a, b)) {
+      return true;
+    }
+    // canonical forms keep these strings as they are: when they differ, the forms do (and a write
+    // of a new phase, the usual case, costs no trees)
+    if (!java.util.Objects.equals(text(a, V1PodStatus::getPhase), text(b, V1PodStatus::getPhase))
+        || !java.util.Objects.equals(text(a, V1PodStatus::getReason), text(b, V1PodStatus::getReason))
+        || !java.util.Objects.equals(text(a, V1PodStatus::getMessage), text(b, V1PodStatus::getMessage))) {
+      return false;
+    }
+    return canonical(a).equals(canonical(b));
+  }
+
+  private static String text(V1PodStatus status, java.util.function.Function<V1PodStatus, String> field) {
+    return status == null ? null : field.apply(status);
   }
 
   static JsonElement canonical(V1PodStatus status) {
@@ -306,6 +320,6 @@ final class PodStatuses {
   }
 
   static V1PodStatus copy(V1PodStatus status) {
-    return JSON.deserialize(JSON.serialize(status), V1PodStatus.class);
+    return ModelCopy.of(status);
   }
 }

@@ -1,6 +1,5 @@
 package io.vk4j.runtime.internal.pod;
 
-import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodStatus;
 
@@ -30,6 +29,6 @@ final class Pods {
 
   /** A deep copy, for handing a pod to the provider, which owns what it receives. */
   static V1Pod copy(V1Pod pod) {
-    return JSON.deserialize(JSON.serialize(pod), V1Pod.class);
+    return ModelCopy.of(pod);
   }
 }

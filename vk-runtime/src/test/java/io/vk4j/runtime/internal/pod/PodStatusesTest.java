@@ -62,6 +62,17 @@ class PodStatusesTest {
   }
 
   @Test
+  void aDifferentPhaseReasonOrMessageIsAChangeAndAnAbsentStatusIsNotAnEmptyOne() {
+    V1PodStatus written = PodStatuses.merge(apiStatus(), running(T0));
+    V1PodStatus failed = PodStatuses.copy(written).phase("Failed");
+    assertThat(PodStatuses.same(failed, written)).isFalse();
+    assertThat(PodStatuses.same(PodStatuses.copy(written).reason("Evicted"), written)).isFalse();
+    assertThat(PodStatuses.same(PodStatuses.copy(written).message(""), written)).isFalse();
+    assertThat(PodStatuses.same(null, new V1PodStatus().phase("Pending"))).isFalse();
+    assertThat(PodStatuses.same(null, new V1PodStatus())).isTrue();
+  }
+
+  @Test
   void problemStatusesSayWhyForEveryContainer() {
     V1Pod pod = new V1Pod().metadata(new V1ObjectMeta().name("p").namespace("ns").uid("u"))
         .spec(new V1PodSpec().containers(List.of(new V1Container().name("a").image("x"), new V1Container().name("b"))))
