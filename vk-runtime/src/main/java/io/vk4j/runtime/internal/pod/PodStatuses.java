@@ -39,7 +39,7 @@ final class PodStatuses {
    */
   static V1PodStatus merge(V1PodStatus api, V1PodStatus provider) {
     V1PodStatus current = api == null ? new V1PodStatus() : api;
-    V1PodStatus merged = copy(current);
+    V1PodStatus merged = ModelCopy.of(current);
     merged.setPhase(provider.getPhase() != null ? provider.getPhase() : current.getPhase());
     merged.setReason(provider.getReason());
     merged.setMessage(provider.getMessage());
@@ -92,7 +92,7 @@ final class PodStatuses {
         merged.add(reported);
         continue;
       }
-      V1ContainerStatus status = copy(reported);
+      V1ContainerStatus status = ModelCopy.of(reported);
       int restarts = Math.max(count(reported), count(before));
       String shown = instance(before.getState());
       boolean unknownToProvider = shown != null && !shown.equals(instance(reported.getState()))
@@ -154,10 +154,6 @@ final class PodStatuses {
     return state == null || (state.getRunning() == null && state.getTerminated() == null && state.getWaiting() == null);
   }
 
-  private static V1ContainerStatus copy(V1ContainerStatus status) {
-    return ModelCopy.of(status);
-  }
-
   private static boolean sameCondition(V1PodCondition a, V1PodCondition b) {
     return java.util.Objects.equals(a.getStatus(), b.getStatus())
         && java.util.Objects.equals(a.getReason(), b.getReason())
@@ -174,16 +170,12 @@ final class PodStatuses {
     }
     // canonical forms keep these strings as they are: when they differ, the forms do (and a write
     // of a new phase, the usual case, costs no trees)
-    if (!java.util.Objects.equals(text(a, V1PodStatus::getPhase), text(b, V1PodStatus::getPhase))
-        || !java.util.Objects.equals(text(a, V1PodStatus::getReason), text(b, V1PodStatus::getReason))
-        || !java.util.Objects.equals(text(a, V1PodStatus::getMessage), text(b, V1PodStatus::getMessage))) {
+    if (a != null && b != null && !(java.util.Objects.equals(a.getPhase(), b.getPhase())
+        && java.util.Objects.equals(a.getReason(), b.getReason())
+        && java.util.Objects.equals(a.getMessage(), b.getMessage()))) {
       return false;
     }
     return canonical(a).equals(canonical(b));
-  }
-
-  private static String text(V1PodStatus status, java.util.function.Function<V1PodStatus, String> field) {
-    return status == null ? null : field.apply(status);
   }
 
   static JsonElement canonical(V1PodStatus status) {
@@ -263,7 +255,7 @@ final class PodStatuses {
    */
   static V1PodStatus problem(V1Pod pod, String phase, String reason, String message, int exitCode,
       OffsetDateTime now) {
-    V1PodStatus status = copy(pod.getStatus() == null ? new V1PodStatus() : pod.getStatus());
+    V1PodStatus status = ModelCopy.of(pod.getStatus() == null ? new V1PodStatus() : pod.getStatus());
     status.setPhase(phase);
     status.setReason(reason);
     status.setMessage(message);
@@ -317,9 +309,5 @@ final class PodStatuses {
   /** A status that only reports progress towards running: worth writing only if it lasts. */
   static boolean isProgressOnly(V1PodStatus status) {
     return "Pending".equals(status.getPhase()) && status.getReason() == null;
-  }
-
-  static V1PodStatus copy(V1PodStatus status) {
-    return ModelCopy.of(status);
   }
 }

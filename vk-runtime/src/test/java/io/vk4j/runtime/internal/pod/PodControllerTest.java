@@ -74,7 +74,7 @@ class PodControllerTest {
   void aStatusSomeoneElseWroteIsCorrectedAtOnceAndPodsAlreadyRightCostNoWrite() {
     twoRunningPods();
     V1Pod a = cache.get("ns/a");
-    V1PodStatus markedNotReady = PodStatuses.copy(a.getStatus());
+    V1PodStatus markedNotReady = ModelCopy.of(a.getStatus());
     markedNotReady.setConditions(List.of(TestPods.condition("Ready", "False", T0.plusMinutes(1)),
         TestPods.condition("ContainersReady", "True", T0)));
     V1Pod marked = withStatus(a, markedNotReady);

@@ -290,7 +290,7 @@ class PodReconcilerTest {
   @Test
   void podConditionsSomeoneElseChangedAreReasserted() throws Exception {
     V1Pod running = runningPod("web", T0);
-    V1PodStatus markedNotReady = PodStatuses.copy(running.getStatus());
+    V1PodStatus markedNotReady = ModelCopy.of(running.getStatus());
     markedNotReady.setConditions(List.of(TestPods.condition("Ready", "False", T0.plusMinutes(1)),
         TestPods.condition("ContainersReady", "True", T0)));
     V1Pod marked = withStatus(running, markedNotReady);

@@ -46,7 +46,7 @@ class PodStatusesTest {
     V1PodStatus again = PodStatuses.merge(written, running(T0.plusNanos(300_000_000)));
     assertThat(PodStatuses.same(again, written)).isTrue();
 
-    V1PodStatus reordered = PodStatuses.copy(written);
+    V1PodStatus reordered = ModelCopy.of(written);
     reordered.setConditions(List.of(written.getConditions().get(1), written.getConditions().get(0)));
     assertThat(PodStatuses.same(reordered, written)).isTrue();
   }
@@ -64,10 +64,10 @@ class PodStatusesTest {
   @Test
   void aDifferentPhaseReasonOrMessageIsAChangeAndAnAbsentStatusIsNotAnEmptyOne() {
     V1PodStatus written = PodStatuses.merge(apiStatus(), running(T0));
-    V1PodStatus failed = PodStatuses.copy(written).phase("Failed");
+    V1PodStatus failed = ModelCopy.of(written).phase("Failed");
     assertThat(PodStatuses.same(failed, written)).isFalse();
-    assertThat(PodStatuses.same(PodStatuses.copy(written).reason("Evicted"), written)).isFalse();
-    assertThat(PodStatuses.same(PodStatuses.copy(written).message(""), written)).isFalse();
+    assertThat(PodStatuses.same(ModelCopy.of(written).reason("Evicted"), written)).isFalse();
+    assertThat(PodStatuses.same(ModelCopy.of(written).message(""), written)).isFalse();
     assertThat(PodStatuses.same(null, new V1PodStatus().phase("Pending"))).isFalse();
     assertThat(PodStatuses.same(null, new V1PodStatus())).isTrue();
   }
