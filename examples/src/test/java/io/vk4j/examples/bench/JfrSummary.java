@@ -54,9 +54,8 @@ public final class JfrSummary {
     areas.put("io.vk4j.runtime.internal.pod.PodStatuses.same", "vk4j PodStatuses.same (canonical JSON)");
     areas.put("io.vk4j.runtime.internal.pod.PodStatuses.canonical", "vk4j PodStatuses.same (canonical JSON)");
     areas.put("io.vk4j.runtime.internal.pod.PodStatuses.merge", "vk4j PodStatuses.merge");
-    areas.put("io.vk4j.runtime.internal.pod.PodStatuses.copy", "vk4j PodStatuses.copy (JSON round trip)");
     areas.put("io.vk4j.runtime.internal.pod.SpecFingerprint", "vk4j SpecFingerprint");
-    areas.put("io.vk4j.runtime.internal.pod.Pods.copy", "vk4j Pods.copy (JSON round trip)");
+    areas.put("io.vk4j.runtime.internal.pod.ModelCopy", "vk4j ModelCopy (deep copies)");
     areas.put("io.vk4j.runtime.internal.client", "vk4j watch cache");
     areas.put("io.vk4j.runtime.internal.pod.PodApiWriter", "vk4j status and delete writes");
     areas.put("io.vk4j.runtime.internal.pod", "vk4j pod controller (other)");

@@ -22,7 +22,7 @@ final class RecordingWriter implements PodStatusWriter {
       throw new ApiException(500, "scripted failure");
     }
     V1Pod copy = JSON.deserialize(JSON.serialize(pod), V1Pod.class);
-    copy.setStatus(PodStatuses.copy(status));
+    copy.setStatus(ModelCopy.of(status));
     copy.getMetadata().setResourceVersion(String.valueOf(resourceVersion.incrementAndGet()));
     written.add(copy);
     return Optional.of(copy);
