@@ -56,6 +56,7 @@ public final class JfrSummary {
     areas.put("io.vk4j.runtime.internal.pod.PodStatuses.merge", "vk4j PodStatuses.merge");
     areas.put("io.vk4j.runtime.internal.pod.SpecFingerprint", "vk4j SpecFingerprint");
     areas.put("io.vk4j.runtime.internal.pod.ModelCopy", "vk4j ModelCopy (deep copies)");
+    areas.put("io.vk4j.runtime.internal.client.ApiCalls", "vk4j status, delete and Event requests");
     areas.put("io.vk4j.runtime.internal.client", "vk4j watch cache");
     areas.put("io.vk4j.runtime.internal.pod.PodApiWriter", "vk4j status and delete writes");
     areas.put("io.vk4j.runtime.internal.pod", "vk4j pod controller (other)");

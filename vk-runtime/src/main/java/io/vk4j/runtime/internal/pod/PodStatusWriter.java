@@ -9,8 +9,9 @@ import java.util.Optional;
 interface PodStatusWriter {
 
   /**
-   * Replaces the status of {@code pod} (this UID only). Returns the pod as written, or empty when
-   * the pod is gone or was replaced by a successor of the same name.
+   * Replaces the status of {@code pod} (this UID only). Returns the pod as written (the status sent,
+   * the resource version the write gave it), or empty when the pod is gone or was replaced by a
+   * successor of the same name.
    */
   Optional<V1Pod> writeStatus(V1Pod pod, V1PodStatus status) throws ApiException, InterruptedException;
 
