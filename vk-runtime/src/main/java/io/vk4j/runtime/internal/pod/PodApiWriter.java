@@ -48,7 +48,7 @@ final class PodApiWriter implements PodStatusWriter {
           .metadata(current.getMetadata()).spec(current.getSpec()).status(status);
       writes.acquire();
       try {
-        String answer = ApiCalls.bodyOf(calls.call("PUT", json.serialize(body).getBytes(StandardCharsets.UTF_8),
+        String answer = ApiCalls.bodyOf(calls.call("PUT", jsonOf(body),
             "api", "v1", "namespaces", current.getMetadata().getNamespace(), "pods", current.getMetadata().getName(),
             "status"));
         return Optional.of(written(body, answer));
@@ -66,6 +66,10 @@ final class PodApiWriter implements PodStatusWriter {
         return Optional.empty();
       }
     }
+  }
+
+  private byte[] jsonOf(Object model) {
+    return json.serialize(model).getBytes(StandardCharsets.UTF_8);
   }
 
   private V1Pod written(V1Pod sent, String answer) {
@@ -102,7 +106,7 @@ final class PodApiWriter implements PodStatusWriter {
     // the raw response: the API server answers with a Pod or a Status, and either means done
     V1DeleteOptions options = new V1DeleteOptions().gracePeriodSeconds(0L)
         .preconditions(new V1Preconditions().uid(pod.getMetadata().getUid()));
-    Deletes.send(calls.call("DELETE", json.serialize(options).getBytes(StandardCharsets.UTF_8),
+    Deletes.send(calls.call("DELETE", jsonOf(options),
         "api", "v1", "namespaces", pod.getMetadata().getNamespace(), "pods", pod.getMetadata().getName()));
   }
 }

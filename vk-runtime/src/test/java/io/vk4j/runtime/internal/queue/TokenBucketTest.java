@@ -9,12 +9,17 @@ import org.junit.jupiter.api.Test;
 class TokenBucketTest {
   private final AtomicLong now = new AtomicLong(1_000_000_000L);
 
+  /** Takes {@code count} tokens, each without a wait. */
+  private static void spendAtOnce(TokenBucket bucket, int count, boolean inBursts) {
+    for (int i = 0; i < count; i++) {
+      assertThat(inBursts ? bucket.reserveInBursts() : bucket.reserve()).as("call %d", i + 1).isZero();
+    }
+  }
+
   @Test
   void reserveSpacesCallsEvenlyOnceTheBurstIsSpent() {
     TokenBucket bucket = new TokenBucket(5, 10, now::get);
-    for (int i = 0; i < 10; i++) {
-      assertThat(bucket.reserve()).isZero();
-    }
+    spendAtOnce(bucket, 10, false);
     assertThat(bucket.reserve()).isEqualTo(Duration.ofMillis(200));
     assertThat(bucket.reserve()).isEqualTo(Duration.ofMillis(400));
   }
@@ -22,15 +27,11 @@ class TokenBucketTest {
   @Test
   void reserveInBurstsWaitsForAWholeBurstAndThenLetsItGoAtOnce() {
     TokenBucket bucket = new TokenBucket(5, 10, now::get);
-    for (int i = 0; i < 10; i++) {
-      assertThat(bucket.reserveInBursts()).isZero();
-    }
+    spendAtOnce(bucket, 10, true);
     // empty: the next caller waits until 10 tokens are back, 2 s at 5 per second
     assertThat(bucket.reserveInBursts()).isEqualTo(Duration.ofSeconds(2));
     now.addAndGet(Duration.ofSeconds(2).toNanos());
-    for (int i = 0; i < 9; i++) {
-      assertThat(bucket.reserveInBursts()).as("call %d of the second burst", i + 2).isZero();
-    }
+    spendAtOnce(bucket, 9, true); // the rest of the second burst
     // 20 calls in 2 s after a full bucket: the rate of reserve, in bursts
     assertThat(bucket.reserveInBursts()).isEqualTo(Duration.ofSeconds(2));
   }
@@ -38,9 +39,7 @@ class TokenBucketTest {
   @Test
   void reserveInBurstsWaitsOnlyForWhatIsMissingOfTheBurst() {
     TokenBucket bucket = new TokenBucket(5, 10, now::get);
-    for (int i = 0; i < 10; i++) {
-      bucket.reserveInBursts();
-    }
+    spendAtOnce(bucket, 10, true);
     now.addAndGet(Duration.ofMillis(100).toNanos()); // half a token back
     assertThat(bucket.reserveInBursts()).isEqualTo(Duration.ofMillis(1900));
   }
